@@ -1,0 +1,120 @@
+"""The one façade both shells call: load, create, save, validate, outline.
+
+The CLI (:mod:`conceptmap.cli`) and the TUI (:mod:`conceptmap.tui`) do not reach into
+``formats``, ``analysis``, ``render`` or ``report`` directly: they call these functions, so
+that both show the same results from the same calls. Importing this module loads neither
+Textual nor Typer nor Graphviz.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from conceptmap.errors import ConceptmapError, InputError, UsageError
+from conceptmap.formats import MAP_SUFFIX, MapFile, dump_map, json_schema, read_map
+from conceptmap.model import ConceptMap
+from conceptmap.model.hierarchy import Hierarchy, hierarchy
+
+__all__ = [
+    "DEMO_MAP",
+    "ConceptMap",
+    "Hierarchy",
+    "MapFile",
+    "bundled_maps",
+    "copy_demo",
+    "create_map",
+    "dump_map",
+    "find_maps",
+    "hierarchy",
+    "json_schema",
+    "load",
+    "read_map",
+    "validate_paths",
+]
+
+#: File name of the demo map the main job opens.
+DEMO_MAP = "cafe-ordering.cmap.json"
+
+
+def load(path: str | os.PathLike[str]) -> MapFile:
+    """Load a map file for editing (remembers what was on disk for the safe save)."""
+    return MapFile.load(path)
+
+
+def create_map(
+    path: str | os.PathLike[str],
+    title: str,
+    *,
+    focus_question: str = "",
+    description: str = "",
+    force: bool = False,
+) -> MapFile:
+    """Create a new, valid, empty map file. Refuses an existing file unless ``force``."""
+    p = Path(path)
+    if not p.name.endswith(MAP_SUFFIX):
+        raise UsageError(f"map files are named *{MAP_SUFFIX}", path=str(p))
+    if p.exists() and not force:
+        raise UsageError(
+            "already exists; choose another name or pass --force to overwrite it", path=str(p)
+        )
+    m = ConceptMap.new(title, focus_question=focus_question, description=description)
+    return MapFile.create(p, m, force=force)
+
+
+def find_maps(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Every map named by ``paths``: files as given, folders searched for ``*.cmap.json``."""
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            yield from sorted(q for q in p.rglob(f"*{MAP_SUFFIX}") if q.is_file())
+        else:
+            yield p
+
+
+def validate_paths(
+    paths: Iterable[str | os.PathLike[str]],
+) -> list[tuple[Path, ConceptmapError | None]]:
+    """Check each map; pair each path with its error, or ``None`` when it is valid."""
+    out: list[tuple[Path, ConceptmapError | None]] = []
+    for p in find_maps(paths):
+        try:
+            read_map(p)
+        except ConceptmapError as err:
+            out.append((p, err))
+        else:
+            out.append((p, None))
+    return out
+
+
+def bundled_maps() -> dict[str, Path]:
+    """The example maps shipped with conceptmap, by file name."""
+    root = resources.files("conceptmap") / "data" / "maps"
+    return {
+        entry.name: Path(str(entry))
+        for entry in sorted(root.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(MAP_SUFFIX)
+    }
+
+
+def copy_demo(folder: str | os.PathLike[str] = ".") -> Path:
+    """Copy the demo map into ``folder`` (once) and return its path: the package is never
+    edited in place. An existing copy is reused, so work on it carries on."""
+    maps = bundled_maps()
+    if DEMO_MAP not in maps:
+        raise InputError("the bundled demo map is missing from this installation")
+    target = Path(folder) / DEMO_MAP
+    if not target.exists():
+        shutil.copyfile(maps[DEMO_MAP], target)
+    return target
+
+
+def outline(m: ConceptMap) -> dict[str, Any]:
+    """The map as an outline (what ``conceptmap show`` prints), as plain data."""
+    from conceptmap.report.outline import build_outline
+
+    return build_outline(m)

@@ -1,0 +1,3 @@
+"""Import every command module so its commands register on the app (one line each)."""
+
+from conceptmap.cli import maps  # noqa: F401

@@ -1,0 +1,228 @@
+"""The native file format: ``*.cmap.json``.
+
+Symmetric verbs, as networkx's readers do: :func:`parse_map` (bytes → map),
+:func:`dump_map` (map → bytes), :func:`read_map` and :func:`write_map` (paths; the write is the
+safe save of :mod:`conceptmap.formats.storage`).
+
+The layout is canonical so that git diffs stay small: top-level fields in schema order, each
+record list sorted by id with one record per line, default values left out, UTF-8, a final
+newline. Saving an unchanged map gives byte-identical output.
+
+Loading never trusts the file: invalid UTF-8 and invalid JSON report line and column, schema
+violations name the record id and field, broken references are listed one per line, and files
+over the size limit (50 MB unless raised) are refused before they are read.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from conceptmap.errors import MapFormatError, Problem
+from conceptmap.model import SCHEMA_VERSION, ConceptMap, MapDocument
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MAP_SUFFIX",
+    "MIGRATIONS",
+    "dump_map",
+    "json_schema",
+    "max_bytes",
+    "parse_map",
+    "read_bytes",
+    "read_map",
+]
+
+MAP_SUFFIX = ".cmap.json"
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_LISTS = ("concepts", "linking_phrases", "propositions", "evidence", "relations")
+_SINGULAR = {
+    "concepts": "concept",
+    "linking_phrases": "linking phrase",
+    "propositions": "proposition",
+    "evidence": "evidence",
+    "relations": "relation",
+}
+
+#: Migrations from an older schema version: ``MIGRATIONS[v]`` turns a version-``v`` document
+#: (a dict) into a version ``v + 1`` one. Version 1 is the first; the table grows with the format.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def max_bytes() -> int:
+    """The size limit: ``CONCEPTMAP_MAX_BYTES`` from the environment, else 50 MB."""
+    raw = os.environ.get("CONCEPTMAP_MAX_BYTES")
+    if raw:
+        try:
+            return int(raw)
+        except ValueError:
+            raise MapFormatError(
+                f"CONCEPTMAP_MAX_BYTES must be a number of bytes, not {raw!r}"
+            ) from None
+    return DEFAULT_MAX_BYTES
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _decode(data: bytes, path: str | None) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line, col = _line_col(data, err.start)
+        raise MapFormatError(
+            f"not UTF-8 text (byte 0x{data[err.start]:02x})", path=path, place=f"{line}:{col}"
+        ) from None
+
+
+def _record_place(raw: Any, loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """Name the record a pydantic error location points into: ('concept c-x', rest of loc)."""
+    if len(loc) >= 2 and loc[0] in _LISTS and isinstance(loc[1], int):
+        kind = _SINGULAR[loc[0]]
+        try:
+            rec = raw[loc[0]][loc[1]]
+            rid = rec.get("id") if isinstance(rec, dict) else None
+        except (KeyError, IndexError, TypeError):
+            rid = None
+        name = f"{kind} {rid}" if isinstance(rid, str) and rid else f"{kind} #{loc[1] + 1}"
+        return name, loc[2:]
+    return "map", loc
+
+
+def _schema_problems(raw: Any, err: ValidationError) -> list[Problem]:
+    out = []
+    for e in err.errors(include_url=False):
+        where, rest = _record_place(raw, tuple(e["loc"]))
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field"
+        field = ".".join(str(x) for x in rest)
+        out.append(Problem(msg, f"{where}, field {field}" if field else where))
+    return out
+
+
+def parse_map(data: bytes | str, *, path: str | None = None) -> ConceptMap:
+    """Parse the bytes of a ``*.cmap.json`` file into a map, checking everything."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    if len(data) > max_bytes():
+        raise MapFormatError(
+            f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes() / 1e6:.0f} MB limit "
+            "(raise it with CONCEPTMAP_MAX_BYTES)",
+            path=path,
+        )
+    text = _decode(data, path)
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise MapFormatError(
+            f"invalid JSON: {err.msg}", path=path, place=f"{err.lineno}:{err.colno}"
+        ) from None
+    except RecursionError:
+        raise MapFormatError("invalid JSON: nested too deeply", path=path) from None
+    if not isinstance(raw, dict):
+        raise MapFormatError(
+            f"expected a JSON object at the top, found {type(raw).__name__}", path=path, place="1:1"
+        )
+    version = raw.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise MapFormatError(
+            "missing or invalid schema_version (this is not a conceptmap file?)",
+            path=path,
+            place="map",
+        )
+    if version > SCHEMA_VERSION:
+        raise MapFormatError(
+            f"schema_version {version} is newer than this conceptmap understands ({SCHEMA_VERSION}):"
+            " upgrade conceptmap",
+            path=path,
+            place="map",
+        )
+    if version < 1:
+        raise MapFormatError(f"schema_version {version} does not exist", path=path, place="map")
+    while version < SCHEMA_VERSION:
+        raw = MIGRATIONS[version](raw)
+        version += 1
+    gc_was_on = gc.isenabled()
+    gc.disable()  # validation allocates many small objects; the collector dominates otherwise
+    try:
+        doc = MapDocument.model_validate(raw)
+    except ValidationError as err:
+        raise MapFormatError(path=path, problems=_schema_problems(raw, err)) from None
+    finally:
+        if gc_was_on:
+            gc.enable()
+    return ConceptMap.from_document(doc, path=path)
+
+
+def _record_json(rec: Any) -> str:
+    return json.dumps(
+        rec.model_dump(mode="json", exclude_defaults=True),
+        ensure_ascii=False,
+        separators=(", ", ": "),
+    )
+
+
+def dump_map(m: ConceptMap) -> bytes:
+    """The canonical bytes of a map: stable order, one record per line, final newline."""
+    doc = m.to_document()
+    head = doc.model_dump(mode="json", exclude=set(_LISTS))
+    head = {"schema_version": SCHEMA_VERSION, **head}
+    lines = ["{"]
+    items: list[str] = []
+    for key, value in head.items():
+        if value is None or value == "":
+            continue
+        items.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    for key in _LISTS:
+        records = getattr(doc, key)
+        if not records:
+            items.append(f"  {json.dumps(key)}: []")
+            continue
+        body = ",\n".join(f"    {_record_json(r)}" for r in records)
+        items.append(f"  {json.dumps(key)}: [\n{body}\n  ]")
+    lines.append(",\n".join(items))
+    lines.append("}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def read_map(path: str | os.PathLike[str]) -> ConceptMap:
+    """Read and check a map file. Raises :class:`MapFormatError` naming the file."""
+    return parse_map(read_bytes(path), path=os.fspath(path))
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a map file, refusing missing, unreadable and oversized files clearly."""
+    p = Path(path)
+    name = os.fspath(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes():
+            raise MapFormatError(
+                f"file is {size / 1e6:.1f} MB, over the {max_bytes() / 1e6:.0f} MB limit "
+                "(raise it with CONCEPTMAP_MAX_BYTES)",
+                path=name,
+            )
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise MapFormatError("no such file", path=name) from None
+    except IsADirectoryError:
+        raise MapFormatError("is a folder, not a map file", path=name) from None
+    except PermissionError:
+        raise MapFormatError("permission denied", path=name) from None
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the file format (what ``conceptmap schema`` prints)."""
+    return MapDocument.model_json_schema(mode="validation")
