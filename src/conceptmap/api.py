@@ -15,17 +15,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from conceptmap.errors import ConceptmapError, InputError, UsageError
-from conceptmap.formats import MAP_SUFFIX, MapFile, dump_map, json_schema, read_map
+from conceptmap.errors import ConceptmapError, InputError, MapFormatError, Problem, UsageError
+from conceptmap.formats import MAP_SUFFIX, MapFile, atomic_write, dump_map, json_schema, read_map
 from conceptmap.model import ConceptMap
 from conceptmap.model.hierarchy import Hierarchy, hierarchy
+from conceptmap.model.merge import MergeResult, merge_maps
 
 __all__ = [
     "DEMO_MAP",
     "ConceptMap",
     "Hierarchy",
     "MapFile",
+    "MergeResult",
     "bundled_maps",
+    "conflict_error",
     "copy_demo",
     "create_map",
     "dump_map",
@@ -33,6 +36,7 @@ __all__ = [
     "hierarchy",
     "json_schema",
     "load",
+    "merge_files",
     "read_map",
     "validate_paths",
 ]
@@ -83,12 +87,39 @@ def validate_paths(
     out: list[tuple[Path, ConceptmapError | None]] = []
     for p in find_maps(paths):
         try:
-            read_map(p)
+            m = read_map(p)
         except ConceptmapError as err:
             out.append((p, err))
-        else:
-            out.append((p, None))
+            continue
+        out.append((p, conflict_error(m, p)))
     return out
+
+
+def conflict_error(m: ConceptMap, path: str | os.PathLike[str]) -> ConceptmapError | None:
+    """An error listing the map's unresolved merge conflicts, one line each, or ``None``."""
+    problems = []
+    for x in m.conflicts.values():
+        what = x.collection.replace("_", " ")
+        where = f"{what} {x.record}" + (f", field {x.field}" if x.field else "")
+        problems.append(
+            Problem(
+                f"unresolved merge conflict {x.id}: {x.message or 'changed on both sides'}", where
+            )
+        )
+    return MapFormatError(path=path, problems=problems) if problems else None
+
+
+def merge_files(
+    base: str | os.PathLike[str],
+    ours: str | os.PathLike[str],
+    theirs: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+) -> MergeResult:
+    """Three-way merge of map files into ``out`` (written atomically; conflicts are kept in
+    the merged map as marked conflicts, see :mod:`conceptmap.model.merge`)."""
+    result = merge_maps(read_map(base), read_map(ours), read_map(theirs))
+    atomic_write(out, dump_map(result.map), force=True)
+    return result
 
 
 def bundled_maps() -> dict[str, Path]:

@@ -1,3 +1,4 @@
 """Import every command module so its commands register on the app (one line each)."""
 
 from conceptmap.cli import maps  # noqa: F401
+from conceptmap.cli import merge  # noqa: F401

@@ -48,6 +48,7 @@ _SINGULAR = {
     "propositions": "proposition",
     "evidence": "evidence",
     "relations": "relation",
+    "conflicts": "conflict",
 }
 
 #: Migrations from an older schema version: ``MIGRATIONS[v]`` turns a version-``v`` document
@@ -88,7 +89,7 @@ def _decode(data: bytes, path: str | None) -> str:
 
 def _record_place(raw: Any, loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
     """Name the record a pydantic error location points into: ('concept c-x', rest of loc)."""
-    if len(loc) >= 2 and loc[0] in _LISTS and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] in _SINGULAR and isinstance(loc[1], int):
         kind = _SINGULAR[loc[0]]
         try:
             rec = raw[loc[0]][loc[1]]
@@ -177,7 +178,7 @@ def _record_json(rec: Any) -> str:
 def dump_map(m: ConceptMap) -> bytes:
     """The canonical bytes of a map: stable order, one record per line, final newline."""
     doc = m.to_document()
-    head = doc.model_dump(mode="json", exclude=set(_LISTS))
+    head = doc.model_dump(mode="json", exclude={*_LISTS, "conflicts"})
     head = {"schema_version": SCHEMA_VERSION, **head}
     lines = ["{"]
     items: list[str] = []
@@ -185,8 +186,10 @@ def dump_map(m: ConceptMap) -> bytes:
         if value is None or value == "":
             continue
         items.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
-    for key in _LISTS:
+    for key in (*_LISTS, "conflicts"):
         records = getattr(doc, key)
+        if key == "conflicts" and not records:
+            continue
         if not records:
             items.append(f"  {json.dumps(key)}: []")
             continue

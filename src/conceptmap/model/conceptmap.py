@@ -39,6 +39,7 @@ from conceptmap.errors import InputError, MapFormatError, Problem
 from conceptmap.model.ids import new_id
 from conceptmap.model.records import (
     Concept,
+    Conflict,
     Evidence,
     LinkingPhrase,
     MapDocument,
@@ -49,7 +50,9 @@ from conceptmap.model.records import (
 
 __all__ = ["Change", "ConceptMap", "Edit", "format_validation_error", "normalise_label"]
 
-Collection = Literal["meta", "concept", "linking_phrase", "proposition", "evidence", "relation"]
+Collection = Literal[
+    "meta", "concept", "linking_phrase", "proposition", "evidence", "relation", "conflict"
+]
 
 _SPACE_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -116,6 +119,7 @@ class ConceptMap:
         self._props: dict[str, Proposition] = {}
         self._evidence: dict[str, Evidence] = {}
         self._relations: dict[str, Relation] = {}
+        self._conflicts: dict[str, Conflict] = {}
         self._ev_by_claim: dict[str, set[str]] = {}
         self._props_by_concept: dict[str, set[str]] = {}
         self._props_by_phrase: dict[str, set[str]] = {}
@@ -287,6 +291,9 @@ class ConceptMap:
             if not bad:
                 rel_pairs.add((r.source, r.target))
                 m._relations[r.id] = r
+        for x in doc.conflicts:
+            if unique("conflict", x.id):
+                m._conflicts[x.id] = x
         if doc.root is not None and doc.root not in m._concepts:
             problems.append(Problem(f"root {doc.root} is not a concept", "map"))
         if problems:
@@ -332,6 +339,7 @@ class ConceptMap:
             propositions=[self._props[k] for k in sorted(self._props)],
             evidence=[self._evidence[k] for k in sorted(self._evidence)],
             relations=[self._relations[k] for k in sorted(self._relations)],
+            conflicts=[self._conflicts[k] for k in sorted(self._conflicts)],
         )
 
     # ------------------------------------------------------------------ reading
@@ -370,6 +378,11 @@ class ConceptMap:
     @property
     def relations(self) -> Mapping[str, Relation]:
         return MappingProxyType(self._relations)
+
+    @property
+    def conflicts(self) -> Mapping[str, Conflict]:
+        """Merge conflicts waiting to be resolved (see :meth:`resolve_conflict`)."""
+        return MappingProxyType(self._conflicts)
 
     @property
     def graph(self) -> nx.DiGraph:
@@ -452,7 +465,14 @@ class ConceptMap:
 
     def taken_ids(self) -> set[str]:
         ids = {self._meta.id}
-        for d in (self._concepts, self._phrases, self._props, self._evidence, self._relations):
+        for d in (
+            self._concepts,
+            self._phrases,
+            self._props,
+            self._evidence,
+            self._relations,
+            self._conflicts,
+        ):
             ids.update(d)
         return ids
 
@@ -550,6 +570,7 @@ class ConceptMap:
             "proposition": self._props,
             "evidence": self._evidence,
             "relation": self._relations,
+            "conflict": self._conflicts,
         }[collection]
 
     def _apply(self, changes: Iterable[Change]) -> None:
@@ -881,6 +902,55 @@ class ConceptMap:
         old = self._require("relation", relation_id)
         self._commit("delete relation", [Change("relation", relation_id, old, None)])
 
+    # ------------------------------------------------------------------ edits: conflicts
+    def resolve_conflict(self, conflict_id: str, take: Literal["ours", "theirs"]) -> None:
+        """Resolve a merge conflict by taking our side or theirs.
+
+        A field conflict sets the field to the chosen value. A record deleted on one side and
+        edited on the other is kept when the chosen side edited it, and removed (with what
+        hangs off it) when the chosen side deleted it.
+        """
+        x = self._require("conflict", conflict_id)
+        if take not in ("ours", "theirs"):
+            raise InputError("resolve a conflict by taking 'ours' or 'theirs'")
+        with self.transaction("resolve conflict"):
+            self._commit("resolve conflict", [Change("conflict", x.id, x, None)])
+            chosen = x.ours if take == "ours" else x.theirs
+            if x.field is None:
+                if chosen is None:
+                    self._remove_any(x.collection, x.record)
+                return
+            if x.collection == "map":
+                meta = self._updated(self._meta, "map", {x.field: chosen})
+                if meta != self._meta:
+                    self._commit("resolve conflict", [Change("meta", "meta", self._meta, meta)])
+                return
+            rec = self._store(x.collection).get(x.record)
+            if rec is None:
+                return
+            new = self._updated(rec, f"{x.collection} {x.record}", {x.field: chosen})
+            if new != rec:
+                self._commit("resolve conflict", [Change(x.collection, x.record, rec, new)])
+
+    def _remove_any(self, collection: str, rid: str) -> None:
+        if rid not in self._store(collection):  # type: ignore[arg-type]
+            return
+        remove = {
+            "concept": self.remove_concept,
+            "proposition": self.remove_proposition,
+            "evidence": self.remove_evidence,
+            "relation": self.remove_relation,
+        }.get(collection)
+        if remove is not None:
+            remove(rid)
+        elif collection == "linking_phrase":
+            for pid in sorted(self._props_by_phrase.get(rid, ())):
+                if pid in self._props:
+                    self.remove_proposition(pid)
+            if rid in self._phrases:
+                lp = self._phrases[rid]
+                self._commit("resolve conflict", [Change("linking_phrase", rid, lp, None)])
+
     # ------------------------------------------------------------------ cascade helpers
     @contextmanager
     def _collecting(self, changes: list[Change]) -> Iterator[None]:
@@ -939,5 +1009,6 @@ class _Taken:
     def __contains__(self, rid: object) -> bool:
         m = self.m
         return rid == m._meta.id or any(
-            rid in d for d in (m._concepts, m._phrases, m._props, m._evidence, m._relations)
+            rid in d
+            for d in (m._concepts, m._phrases, m._props, m._evidence, m._relations, m._conflicts)
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -31,6 +31,7 @@ __all__ = [
     "KIND_LEVEL",
     "SCHEMA_VERSION",
     "Concept",
+    "Conflict",
     "Evidence",
     "EvidenceKind",
     "Link",
@@ -248,6 +249,23 @@ class Relation(_Record):
     target: Id
 
 
+class Conflict(_Record):
+    """A merge conflict kept in the map until someone resolves it (``conceptmap merge``).
+
+    The record holds the ``ours`` value meanwhile; ``field`` is ``None`` when the whole record
+    was deleted on one side and edited on the other (the record is kept, nothing is lost).
+    """
+
+    id: Id
+    collection: Literal["map", "concept", "linking_phrase", "proposition", "evidence", "relation"]
+    record: Id
+    field: str | None = None
+    base: Any = None
+    ours: Any = None
+    theirs: Any = None
+    message: ShortText = ""
+
+
 class MapMeta(_Record):
     """What the map is about: its id, title, focus question and times."""
 
@@ -285,3 +303,4 @@ class MapDocument(_Record):
     propositions: list[Proposition] = []
     evidence: list[Evidence] = []
     relations: list[Relation] = []
+    conflicts: list[Conflict] = []
