@@ -139,25 +139,25 @@ def _doc(m: ConceptMap) -> dict[str, Any]:
 
 def merge_maps(base: ConceptMap, ours: ConceptMap, theirs: ConceptMap) -> MergeResult:
     """Merge ``ours`` and ``theirs``, two descendants of ``base``; see the module docstring."""
-    B, O, T = _doc(base), _doc(ours), _doc(theirs)
+    b_doc, o_doc, t_doc = _doc(base), _doc(ours), _doc(theirs)
     mg = _Merger()
     head = {"schema_version": 1}
     merged_head = mg.fields(
         "map",
-        O.get("id", "map"),
-        {k: v for k, v in B.items() if k not in _HEAD_SKIP},
-        {k: v for k, v in O.items() if k not in _HEAD_SKIP},
-        {k: v for k, v in T.items() if k not in _HEAD_SKIP},
+        o_doc.get("id", "map"),
+        {k: v for k, v in b_doc.items() if k not in _HEAD_SKIP},
+        {k: v for k, v in o_doc.items() if k not in _HEAD_SKIP},
+        {k: v for k, v in t_doc.items() if k not in _HEAD_SKIP},
     )
     head.update(merged_head)
-    head["created"] = min(x["created"] for x in (O, T))
-    head["updated"] = max(x["updated"] for x in (O, T))
+    head["created"] = min(x["created"] for x in (o_doc, t_doc))
+    head["updated"] = max(x["updated"] for x in (o_doc, t_doc))
     # conflicts already in either side are carried over
-    carried = {x["id"]: x for side in (O, T) for x in side.get("conflicts", [])}
+    carried = {x["id"]: x for side in (o_doc, t_doc) for x in side.get("conflicts", [])}
 
     by_id: dict[str, dict[str, dict]] = {}
     versions = {
-        key: tuple({r["id"]: r for r in d.get(key, [])} for d in (B, O, T)) for key in _LISTS
+        key: tuple({r["id"]: r for r in d.get(key, [])} for d in (b_doc, o_doc, t_doc)) for key in _LISTS
     }
     added = {key: 0 for key in _LISTS}
     for key, collection in _LISTS.items():
@@ -240,7 +240,7 @@ def _repair(
                 )
             ):
                 evidence.pop(rid)
-        for rid, p in sorted(props.items()):
+        for _rid, p in sorted(props.items()):
             for end in ("source", "target"):
                 if p[end] not in concepts:
                     changed |= restore("concepts", p[end], "linked a proposition to it")
@@ -254,7 +254,7 @@ def _repair(
                         if p[end] not in lp.get(lst, []):
                             lp[lst] = [*lp.get(lst, []), p[end]]
                             changed = True
-        for lid, lp in sorted(phrases.items()):
+        for _lid, lp in sorted(phrases.items()):
             for cid in [*lp.get("sources", []), *lp.get("targets", [])]:
                 if cid not in concepts:
                     changed |= restore("concepts", cid, "connected a linking phrase to it")
