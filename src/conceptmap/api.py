@@ -8,6 +8,7 @@ Textual nor Typer nor Graphviz.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -31,14 +32,18 @@ __all__ = [
     "conflict_error",
     "copy_demo",
     "create_map",
+    "diff_versions",
     "dump_map",
     "find_maps",
+    "forecast",
     "hierarchy",
     "json_schema",
     "load",
+    "map_history",
     "merge_files",
     "read_map",
     "validate_paths",
+    "write_text",
 ]
 
 #: File name of the demo map the main job opens.
@@ -149,3 +154,55 @@ def outline(m: ConceptMap) -> dict[str, Any]:
     from conceptmap.report.outline import build_outline
 
     return build_outline(m)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write an output file (a chart, a report) atomically, replacing what was there."""
+    atomic_write(path, text.encode("utf-8"), force=True)
+
+
+def diff_versions(old: str, new: str, *, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Compare two versions of a map (files, or ``MAP@REV`` git versions); see
+    :func:`conceptmap.report.history.diff_report`."""
+    from conceptmap.formats.gitrev import load_spec
+    from conceptmap.report.history import diff_report
+
+    return diff_report(load_spec(old), load_spec(new), as_of=as_of)
+
+
+def map_history(
+    path: str | os.PathLike[str], *, since: dt.date | None = None, by: str = "week"
+) -> dict[str, Any]:
+    """Learning figures per period over the map's versions in git (invalid versions are
+    reported and skipped)."""
+    from conceptmap.formats.gitrev import map_revisions, read_revision
+    from conceptmap.report.history import Version, history_report
+
+    p = Path(path)
+
+    def versions() -> Iterator[Version]:
+        for rev in map_revisions(p, since):
+            try:
+                yield Version(rev.sha, rev.date, read_revision(p, rev.sha))
+            except ConceptmapError as err:
+                yield Version(rev.sha, rev.date, None, err)
+
+    return history_report(versions(), by=by)
+
+
+def forecast(m: ConceptMap, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """The re-validation calendar: supported claims and the date each turns into a gap."""
+    from conceptmap.analysis import analyse
+
+    a = analyse(m, as_of=as_of)
+    rows = [
+        {
+            "claim": c.id,
+            "text": c.text,
+            "state": c.state.value,
+            "turns_gap_on": c.turns_gap_on.isoformat() if c.turns_gap_on else None,
+        }
+        for c in a.claims.values()
+        if not c.is_gap
+    ]
+    return sorted(rows, key=lambda r: (r["turns_gap_on"] or "9999", r["claim"]))

@@ -2,3 +2,4 @@
 
 from conceptmap.cli import maps  # noqa: F401
 from conceptmap.cli import merge  # noqa: F401
+from conceptmap.cli import history  # noqa: F401
