@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,33 @@ def max_bytes() -> int:
     return DEFAULT_MAX_BYTES
 
 
+def _too_big(size: int) -> str:
+    def amount(n: int) -> str:
+        return f"{n / 1e6:.1f} MB" if n >= 1_000_000 else f"{n:,} bytes"
+
+    return (
+        f"file is {amount(size)}, over the {amount(max_bytes())} limit "
+        "(raise it with CONCEPTMAP_MAX_BYTES)"
+    )
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep_at(text: str, limit: int = 500) -> int:
+    """Offset of the first bracket nested deeper than ``limit`` (strings skipped)."""
+    depth = 0
+    for tok in _JSON_TOKEN.finditer(text):
+        c = tok.group()
+        if c in "[{":
+            depth += 1
+            if depth > limit:
+                return tok.start()
+        elif c in "]}":
+            depth -= 1
+    return 0
+
+
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
     line = data.count(b"\n", 0, offset) + 1
     col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
@@ -118,20 +146,23 @@ def parse_map(data: bytes | str, *, path: str | None = None) -> ConceptMap:
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     if len(data) > max_bytes():
-        raise MapFormatError(
-            f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes() / 1e6:.0f} MB limit "
-            "(raise it with CONCEPTMAP_MAX_BYTES)",
-            path=path,
-        )
+        raise MapFormatError(_too_big(len(data)), path=path)
     text = _decode(data, path)
+    if not text.strip():
+        raise MapFormatError("the file is empty (not a map)", path=path, place="1:1")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as err:
-        raise MapFormatError(
-            f"invalid JSON: {err.msg}", path=path, place=f"{err.lineno}:{err.colno}"
-        ) from None
+        msg = f"invalid JSON: {err.msg}"
+        if "\n<<<<<<< " in text or text.startswith("<<<<<<< "):
+            msg += " (the file holds unresolved git merge conflict markers <<<<<<<)"
+        raise MapFormatError(msg, path=path, place=f"{err.lineno}:{err.colno}") from None
     except RecursionError:
-        raise MapFormatError("invalid JSON: nested too deeply", path=path) from None
+        offset = len(text[: _too_deep_at(text)].encode("utf-8"))
+        line, col = _line_col(data.removeprefix(b"\xef\xbb\xbf"), offset)
+        raise MapFormatError(
+            "invalid JSON: nested too deeply", path=path, place=f"{line}:{col}"
+        ) from None
     if not isinstance(raw, dict):
         raise MapFormatError(
             f"expected a JSON object at the top, found {type(raw).__name__}", path=path, place="1:1"
@@ -212,11 +243,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     try:
         size = p.stat().st_size
         if size > max_bytes():
-            raise MapFormatError(
-                f"file is {size / 1e6:.1f} MB, over the {max_bytes() / 1e6:.0f} MB limit "
-                "(raise it with CONCEPTMAP_MAX_BYTES)",
-                path=name,
-            )
+            raise MapFormatError(_too_big(size), path=name)
         return p.read_bytes()
     except FileNotFoundError:
         raise MapFormatError("no such file", path=name) from None

@@ -168,6 +168,9 @@ class ConceptMap:
         m = cls(meta)
         problems: list[Problem] = []
         seen: dict[str, str] = {doc.id: "map"}
+        # records refused below: a reference to one is not reported again (one cause, one line)
+        rejected: set[str] = set()
+        phrases_with_rejects: set[str] = set()
 
         def unique(kind: str, rec_id: str) -> bool:
             if rec_id in seen:
@@ -206,6 +209,8 @@ class ConceptMap:
                 ok = False
             if ok:
                 m._phrases[lp.id] = lp
+            else:
+                rejected.add(lp.id)
         pairs: dict[tuple[str, str | None, str], str] = {}
         for p in doc.propositions:
             if not unique("proposition", p.id):
@@ -226,7 +231,8 @@ class ConceptMap:
             if p.via is not None:
                 lp = m._phrases.get(p.via)
                 if lp is None:
-                    problems.append(Problem(f"linking phrase {p.via} does not exist", place))
+                    if p.via not in rejected:
+                        problems.append(Problem(f"linking phrase {p.via} does not exist", place))
                     bad = True
                 elif not bad and (p.source not in lp.sources or p.target not in lp.targets):
                     problems.append(
@@ -243,7 +249,13 @@ class ConceptMap:
             if not bad:
                 pairs[key] = p.id
                 m._props[p.id] = p
+            else:
+                rejected.add(p.id)
+                if p.via is not None:
+                    phrases_with_rejects.add(p.via)
         for lp in m._phrases.values():
+            if lp.id in phrases_with_rejects:
+                continue
             for s in lp.sources:
                 for t in lp.targets:
                     if (s, lp.id, t) not in pairs:
@@ -255,6 +267,8 @@ class ConceptMap:
                         )
         for e in doc.evidence:
             if not unique("evidence", e.id):
+                continue
+            if e.claim in rejected:
                 continue
             if e.claim not in m._props and e.claim not in m._concepts:
                 problems.append(
@@ -273,12 +287,13 @@ class ConceptMap:
             for end in ("source", "target"):
                 cid = getattr(r, end)
                 if cid not in m._props and cid not in m._concepts:
-                    problems.append(
-                        Problem(
-                            f"{end} {cid} is neither a proposition nor a concept",
-                            f"relation {r.id}",
+                    if cid not in rejected:
+                        problems.append(
+                            Problem(
+                                f"{end} {cid} is neither a proposition nor a concept",
+                                f"relation {r.id}",
+                            )
                         )
-                    )
                     bad = True
             if r.source == r.target:
                 problems.append(Problem("relates a claim to itself", f"relation {r.id}"))
