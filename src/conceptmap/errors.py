@@ -13,6 +13,7 @@ imports another conceptmap module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from os import PathLike, fspath
@@ -42,6 +43,19 @@ EXIT_ENVIRONMENT = 3
 EXIT_INTERNAL = 70
 
 
+# Control characters, bidi overrides and lone surrogates would break the one-line rule or
+# reorder what a terminal shows; error lines show them as escapes instead.
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(
+        lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text
+    )
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input, at one place.
@@ -54,8 +68,9 @@ class Problem:
     place: str = ""
 
     def format(self, path: str | None) -> str:
-        head = ":".join(p for p in (path or "", self.place) if p)
-        return f"{head}: {self.message}" if head else self.message
+        head = ":".join(_printable(p) for p in (path or "", self.place) if p)
+        message = _printable(self.message)
+        return f"{head}: {message}" if head else message
 
 
 class ConceptmapError(Exception):

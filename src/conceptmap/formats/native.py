@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from conceptmap.errors import MapFormatError, Problem
 from conceptmap.model import SCHEMA_VERSION, ConceptMap, MapDocument
+from conceptmap.model.records import ID_PATTERN
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -124,7 +125,8 @@ def _record_place(raw: Any, loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]
             rid = rec.get("id") if isinstance(rec, dict) else None
         except (KeyError, IndexError, TypeError):
             rid = None
-        name = f"{kind} {rid}" if isinstance(rid, str) and rid else f"{kind} #{loc[1] + 1}"
+        readable = isinstance(rid, str) and re.fullmatch(ID_PATTERN, rid) is not None
+        name = f"{kind} {rid}" if readable else f"{kind} #{loc[1] + 1}"
         return name, loc[2:]
     return "map", loc
 
