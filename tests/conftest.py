@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import conceptmap.model.conceptmap as cm_module
 from conceptmap.formats import dump_map
 from conceptmap.model import ConceptMap
+from conceptmap.model.ids import new_id
 
 FIXED_NOW = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -19,6 +23,19 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[dt.datetime]:
     """Freeze ConceptMap.clock so created/updated times (and saved bytes) are reproducible."""
     monkeypatch.setattr(ConceptMap, "clock", staticmethod(lambda: FIXED_NOW))
     yield FIXED_NOW
+
+
+@pytest.fixture
+def fixed_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids the model makes itself (linking phrases, propositions) become the same on every run."""
+    count = itertools.count()
+
+    def token() -> str:
+        return hashlib.sha256(str(next(count)).encode()).hexdigest()[:8]
+
+    monkeypatch.setattr(
+        cm_module, "new_id", lambda kind, label="", taken=(): new_id(kind, label, taken, token)
+    )
 
 
 def build_small_map() -> ConceptMap:
@@ -60,8 +77,9 @@ def build_small_map() -> ConceptMap:
 
 
 @pytest.fixture
-def small_map(fixed_clock: dt.datetime) -> ConceptMap:
-    """A small valid map (5 concepts, 4 propositions, 2 evidence items, 1 relation)."""
+def small_map(fixed_clock: dt.datetime, fixed_ids: None) -> ConceptMap:
+    """A small valid map (5 concepts, 4 propositions, 2 evidence items, 1 relation), the same
+    bytes on every run."""
     return build_small_map()
 
 
