@@ -51,7 +51,6 @@ class Builder:
     def __init__(self, key: str, title: str, focus: str, description: str) -> None:
         self.key = key
         self.count = 0
-        ConceptMap.clock = staticmethod(lambda: FIXED_NOW)
         # Linking phrase and proposition ids come from the model's own id maker; give it a
         # seeded token so that they are the same on every run.
         _cm_module.new_id = lambda kind, label="", taken=(): _new_id(
@@ -107,7 +106,6 @@ class Builder:
         self.m.set_meta(root=cid)
 
     def done(self) -> ConceptMap:
-        _cm_module.new_id = _new_id
         return self.m
 
 
@@ -1503,6 +1501,17 @@ BUILDERS = {
 }
 
 
+def build_all() -> dict[str, ConceptMap]:
+    """Every shipped map, built with the clock frozen (the model is left as it was found)."""
+    old_clock, old_new_id = ConceptMap.__dict__["clock"], _cm_module.new_id
+    ConceptMap.clock = staticmethod(lambda: FIXED_NOW)
+    try:
+        return {name: build() for name, build in BUILDERS.items()}
+    finally:
+        ConceptMap.clock = old_clock
+        _cm_module.new_id = old_new_id
+
+
 def state_rows(m: ConceptMap) -> tuple[dict[str, Opinion], list[tuple[str, str]]]:
     states = {cid: opinion(m, cid) for cid in m.claim_ids()}
     return states, contradictions(m, states)
@@ -1586,7 +1595,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="exit 1 if a file would change")
     ap.add_argument("--states", action="store_true", help="print the state tables only")
     args = ap.parse_args(argv)
-    maps = {name: build() for name, build in BUILDERS.items()}
+    maps = build_all()
     problems = coverage_problems(maps)
     for line in problems:
         print(f"build_maps: {line}", file=sys.stderr)

@@ -20,7 +20,7 @@ NOW = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
 
 @contextlib.contextmanager
 def frozen_clock() -> Iterator[None]:
-    old = ConceptMap.clock
+    old = ConceptMap.__dict__["clock"]  # the staticmethod itself
     ConceptMap.clock = staticmethod(lambda: NOW)
     try:
         yield

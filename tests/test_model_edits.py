@@ -257,7 +257,7 @@ def test_revision_grows_with_every_change(small_map: ConceptMap) -> None:
 
 def test_edits_touch_updated_and_undo_restores_it(fixed_ids: None) -> None:
     times = iter(dt.datetime(2026, 1, d, tzinfo=dt.UTC) for d in range(1, 20))
-    old = ConceptMap.clock
+    old = ConceptMap.__dict__["clock"]  # the staticmethod itself
     ConceptMap.clock = staticmethod(lambda: next(times))
     try:
         m = ConceptMap.new("t")
