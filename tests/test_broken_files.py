@@ -22,6 +22,7 @@ SPEED = "concept c-speed-00000002"
 EXPECTED: dict[str, list[tuple[str, str]]] = {
     "truncated.cmap.json": [("37:3", "invalid JSON: Expecting value")],
     "empty.cmap.json": [("1:1", "the file is empty")],
+    "duplicate-key.cmap.json": [("16:33", 'key "label" appears twice in one object')],
     "merge-conflict-markers.cmap.json": [("4:1", "unresolved git merge conflict markers")],
     "not-an-object.cmap.json": [("1:1", "expected a JSON object at the top, found list")],
     "not-utf8.cmap.json": [("5:37", "not UTF-8 text (byte 0xe9)")],

@@ -98,6 +98,41 @@ def _too_deep_at(text: str, limit: int = 500) -> int:
     return 0
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json`` keeps the last of two equal keys silently; a map file must not lose data so."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _DuplicateKey
+    return obj
+
+
+_JSON_KEY_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(?=\s*:)|[\[\]{}]')
+
+
+def _duplicate_key_at(text: str) -> tuple[int, str]:
+    """Offset and name of the first key repeated within one object (slow; errors only)."""
+    stack: list[set[str] | None] = []
+    for tok in _JSON_KEY_TOKEN.finditer(text):
+        t = tok.group()
+        if t == "{":
+            stack.append(set())
+        elif t == "[":
+            stack.append(None)
+        elif t in "]}":
+            if stack:
+                stack.pop()
+        elif stack and stack[-1] is not None:
+            key = json.loads(t)
+            if key in stack[-1]:
+                return tok.start(), key
+            stack[-1].add(key)
+    return 0, "?"
+
+
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
     line = data.count(b"\n", 0, offset) + 1
     col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
@@ -153,7 +188,15 @@ def parse_map(data: bytes | str, *, path: str | None = None) -> ConceptMap:
     if not text.strip():
         raise MapFormatError("the file is empty (not a map)", path=path, place="1:1")
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except _DuplicateKey:
+        offset, key = _duplicate_key_at(text)
+        line, col = _line_col(data.removeprefix(b"\xef\xbb\xbf"), len(text[:offset].encode()))
+        raise MapFormatError(
+            f"invalid JSON: key {json.dumps(key, ensure_ascii=False)} appears twice in one object",
+            path=path,
+            place=f"{line}:{col}",
+        ) from None
     except json.JSONDecodeError as err:
         msg = f"invalid JSON: {err.msg}"
         if "\n<<<<<<< " in text or text.startswith("<<<<<<< "):

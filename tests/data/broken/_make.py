@@ -157,6 +157,9 @@ def files() -> dict[str, bytes]:
         '{"schema_version": 1, "concepts": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
     )
     out["empty.cmap.json"] = ""
+    out["duplicate-key.cmap.json"] = text(BASE).replace(
+        '"label": "fast delivery"', '"label": "fast delivery", "label": "slow delivery"'
+    )
     lines = valid.splitlines(keepends=True)
     out["merge-conflict-markers.cmap.json"] = "".join(
         [
