@@ -113,10 +113,12 @@ def open_map(
     Without a map, the bundled demo map is copied into the current folder (once) and opened,
     so the installed package is never modified.
     """
-    from conceptmap.report.outline import outline_text
+    from conceptmap.tui import open_app  # Textual loads only for this command
 
     if path is None:
         path = api.copy_demo(".")
         say(f"opening the demo map {path}")
-    m = api.read_map(path)
-    sys.stdout.write(outline_text(api.outline(m)))
+    tui = open_app(path)  # a bad map is reported here, before any screen
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("the TUI needs a terminal; use `conceptmap show`", path=path)
+    tui.run()

@@ -1,0 +1,439 @@
+"""The workshop TUI: build, question and grow a concept map live, in front of a team.
+
+``ConceptmapApp(map_path)`` opens one map file. Every edit goes through :meth:`run_edit`:
+one undoable edit in the map, saved at once with the safe save, then the analysis runs again
+and every panel is refreshed. There is no "save" and quitting never asks. All library calls go
+through :mod:`conceptmap.api` (via :class:`~conceptmap.tui.session.Session`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.theme import Theme
+
+from conceptmap import api
+from conceptmap.errors import ConceptmapError, FileChangedError, InputError, LockedError
+from conceptmap.tui.commands import MapCommands
+from conceptmap.tui.screens.dialogs import (
+    ChangedOnDiskScreen,
+    ConfirmScreen,
+    HelpScreen,
+    SearchScreen,
+)
+from conceptmap.tui.screens.forms import (
+    ConceptForm,
+    EvidenceForm,
+    FocusForm,
+    ImportanceForm,
+    PropositionForm,
+    RelationForm,
+)
+from conceptmap.tui.screens.main import MainScreen
+from conceptmap.tui.session import Session
+from conceptmap.tui.widgets.panels import (
+    ClaimsTable,
+    DetailPane,
+    EvidenceList,
+    FocusBar,
+    GapPanel,
+    Outline,
+)
+
+__all__ = ["PROJECTOR", "ConceptmapApp"]
+
+#: High contrast for a projector in a lit room: white on black, yellow focus.
+PROJECTOR = Theme(
+    name="conceptmap-projector",
+    primary="#ffd400",
+    secondary="#56d6ff",
+    accent="#ffd400",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1a1a1a",
+    success="#56d6ff",
+    warning="#ffb000",
+    error="#ff7043",
+    dark=True,
+    variables={
+        "footer-key-foreground": "#ffd400",
+        "block-cursor-background": "#ffd400",
+        "block-cursor-foreground": "#000000",
+        "block-cursor-text-style": "bold",
+        "input-selection-background": "#ffd400 40%",
+    },
+)
+
+
+class ConceptmapApp(App[None]):
+    """The conceptmap workshop app for one map file."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "conceptmap"
+    COMMANDS = App.COMMANDS | {MapCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        map_path: str | Path,
+        *,
+        as_of: dt.date | None = None,
+        settings: Any = None,
+        watch_seconds: float = 2.0,
+    ) -> None:
+        super().__init__()
+        self.session = Session(map_path, as_of=as_of, settings=settings)
+        #: the day forms default to and refuse dates after (the analysis date when given)
+        self.today = as_of or dt.date.today()
+        self.drafts: dict[str, dict[str, str]] = {}
+        self.selected: str | None = None
+        self._watch_seconds = watch_seconds
+        self._offering = False
+
+    # ------------------------------------------------------------------ start-up
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen()
+
+    def on_mount(self) -> None:
+        self.register_theme(PROJECTOR)
+        self.theme = PROJECTOR.name
+        if self._watch_seconds > 0:
+            self.set_interval(self._watch_seconds, self.check_disk)
+
+    def first_show(self) -> None:
+        """Fill the main screen (called once it is composed)."""
+        self.refresh_views()
+        m = self.session.map
+        first = next(iter(self.session.analysis.gaps), None)
+        self.selected = first.id if first is not None else next(iter(sorted(m.concepts)), None)
+        if self.selected:
+            self.jump_to(self.selected, focus=False)
+        self.get_screen_main().query_one(GapPanel).focus()
+
+    # ------------------------------------------------------------------ drawing
+    def refresh_views(self) -> None:
+        """Analyse the map again and redraw every panel from it."""
+        s = self.session
+        m, a = s.map, s.analyse()
+        if (
+            self.selected is not None
+            and self.selected not in m.concepts
+            and self.selected not in m.propositions
+        ):
+            self.selected = None
+        screen = self.get_screen_main()
+        screen.query_one(FocusBar).show(m, str(s.path))
+        screen.query_one(Outline).show(m, a)
+        screen.query_one(ClaimsTable).show(m, a)
+        screen.query_one(GapPanel).show(m, a)
+        self._show_detail()
+
+    def get_screen_main(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    def _show_detail(self) -> None:
+        screen = self.get_screen_main()
+        screen.query_one(DetailPane).show(
+            self.session.map, self.session.analysis, self.selected, screen.query_one(EvidenceList)
+        )
+
+    def select(self, claim_id: str) -> None:
+        """Show ``claim_id`` (a concept or proposition) in the detail pane."""
+        if claim_id != self.selected:
+            self.selected = claim_id
+            self._show_detail()
+
+    def jump_to(self, record_id: str, *, focus: bool = True) -> None:
+        """Put the cursor on a concept or proposition (or an evidence item's claim)."""
+        m = self.session.map
+        screen = self.get_screen_main()
+        evidence = None
+        if record_id in m.evidence:
+            evidence = record_id
+            record_id = m.evidence[record_id].claim
+        if record_id in m.propositions:
+            table = screen.query_one(ClaimsTable)
+            table.select_pid(record_id)
+            if focus:
+                table.focus()
+        elif record_id in m.concepts:
+            tree = screen.query_one(Outline)
+            tree.select_data(("concept", record_id))
+            if focus:
+                tree.focus()
+        self.selected = record_id
+        self._show_detail()
+        if evidence is not None:
+            ev = screen.query_one(EvidenceList)
+            ev.highlighted = ev.get_option_index(evidence)
+            if focus:
+                ev.focus()
+
+    # ------------------------------------------------------------------ the edit cycle
+    def run_edit(
+        self,
+        name: str,
+        fn: Callable[[api.ConceptMap], Any],
+        *,
+        select: str | None = None,
+        select_result: bool = False,
+    ) -> str | None:
+        """Make one edit, save it, re-analyse and redraw. Returns the problem the map
+        refused the edit with (for the form to show), or ``None``."""
+        try:
+            result = self.session.edit(name, fn)
+        except InputError as err:
+            return "; ".join(p.format(None) for p in err.problems)
+        except FileChangedError:
+            self._after_edit(None)
+            self.offer_reload()
+            return None
+        except LockedError as err:
+            self._after_edit(None)
+            self.notify(f"{err.message}; retrying the save", severity="warning")
+            self.set_timer(1.0, self.retry_save)
+            return None
+        if select_result and result is not None:
+            select = getattr(result, "id", None)
+        self._after_edit(select)
+        self.notify(f"Saved: {name}  (u undoes)", timeout=2)
+        return None
+
+    def _after_edit(self, select: str | None) -> None:
+        if select is not None:
+            self.selected = select
+        self.refresh_views()
+        if select is not None:
+            self.jump_to(select, focus=False)
+
+    def retry_save(self) -> None:
+        try:
+            self.session.file.save()
+        except LockedError:
+            self.set_timer(1.0, self.retry_save)
+        except FileChangedError:
+            self.offer_reload()
+        else:
+            self.session.pending = None
+            self.notify("Saved.", timeout=2)
+
+    # ------------------------------------------------------------------ file changed on disk
+    def check_disk(self) -> None:
+        if not self._offering and self.session.changed_on_disk():
+            self.offer_reload()
+
+    def offer_reload(self) -> None:
+        if self._offering:
+            return
+        self._offering = True
+        pending = self.session.pending
+        self.push_screen(
+            ChangedOnDiskScreen(str(self.session.path), pending.name if pending else None),
+            self._resolve_change,
+        )
+
+    def _resolve_change(self, choice: str | None) -> None:
+        self._offering = False
+        s = self.session
+        if choice == "reload":
+            try:
+                name = s.reload_and_reapply()
+            except FileChangedError:
+                self.offer_reload()
+                return
+            except InputError as err:
+                target = s.save_as_copy()
+                self.notify(
+                    f"Could not re-apply your edit ({err.message}); your version is kept as "
+                    f"{target.name}",
+                    severity="warning",
+                    timeout=10,
+                )
+            else:
+                self.notify("Reloaded" + (f" and re-applied: {name}" if name else ""), timeout=4)
+        else:
+            target = s.save_as_copy()
+            self.notify(f"Now editing a copy: {target}", timeout=8)
+        self.refresh_views()
+
+    # ------------------------------------------------------------------ helpers for actions
+    def run_action_later(self, action: str) -> None:
+        self.call_later(self.run_action, action)
+
+    def _focused_id(self) -> str | None:
+        return getattr(self.focused, "id", None)
+
+    def _need(self, what: str) -> str | None:
+        """The selected claim (or concept), or a hint to select one."""
+        m = self.session.map
+        sel = self.selected
+        if what == "concept":
+            if sel in m.concepts:
+                return sel
+            self.notify("Select a concept first (in the outline on the left).", severity="warning")
+            return None
+        if sel in m.concepts or sel in m.propositions:
+            return sel
+        self.notify("Select a concept or proposition first.", severity="warning")
+        return None
+
+    def _selected_evidence(self) -> str | None:
+        ev = self.get_screen_main().query_one(EvidenceList)
+        opt = ev.highlighted_option
+        if opt is None or opt.id is None or opt.id not in self.session.map.evidence:
+            self.notify(
+                "Select an evidence item in the detail pane first (Tab to it).", severity="warning"
+            )
+            return None
+        return opt.id
+
+    # ------------------------------------------------------------------ actions
+    def action_add_concept(self) -> None:
+        self.push_screen(ConceptForm())
+
+    def action_rename_concept(self) -> None:
+        if cid := self._need("concept"):
+            self.push_screen(ConceptForm(cid))
+
+    def action_delete_concept(self) -> None:
+        cid = self._need("concept")
+        if cid is None:
+            return
+        m = self.session.map
+        props = m.propositions_of(cid)
+        n_ev = len(m.evidence_for(cid)) + sum(len(m.evidence_for(p.id)) for p in props)
+        label = " ".join(m.concepts[cid].label.split())
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.run_edit("delete concept", lambda mm: mm.remove_concept(cid))
+
+        if props or n_ev:
+            self.push_screen(
+                ConfirmScreen(
+                    f"Delete “{label}” with its {len(props)} proposition(s) and {n_ev} evidence item(s)?"
+                ),
+                done,
+            )
+        else:
+            done(True)
+
+    def action_add_proposition(self) -> None:
+        sel = self.selected
+        m = self.session.map
+        if sel in m.propositions:
+            sel = m.propositions[sel].target
+        self.push_screen(PropositionForm(sel if sel in m.concepts else None))
+
+    def action_delete_proposition(self) -> None:
+        m = self.session.map
+        pid = self.selected if self.selected in m.propositions else None
+        if pid is None:
+            self.notify("Select a proposition first (in the table).", severity="warning")
+            return
+        self.run_edit("delete proposition", lambda mm: mm.remove_proposition(pid))
+
+    def action_delete_selected(self) -> None:
+        focused = self._focused_id()
+        if focused == "evidence":
+            self.action_remove_evidence()
+        elif focused == "claims":
+            self.action_delete_proposition()
+        elif focused == "outline":
+            node = self.get_screen_main().query_one(Outline).cursor_node
+            if node is not None and node.data and node.data[0] == "proposition":
+                self.selected = node.data[1]
+                self.action_delete_proposition()
+            else:
+                self.action_delete_concept()
+        else:
+            self.notify(
+                "Move to the outline, the propositions or the evidence to delete.",
+                severity="warning",
+            )
+
+    def action_add_evidence(self) -> None:
+        if cid := self._need("claim"):
+            self.push_screen(EvidenceForm(cid))
+
+    def action_edit_evidence(self) -> None:
+        if eid := self._selected_evidence():
+            self.push_screen(EvidenceForm(self.session.map.evidence[eid].claim, eid))
+
+    def action_remove_evidence(self) -> None:
+        if eid := self._selected_evidence():
+            self.run_edit("delete evidence", lambda m: m.remove_evidence(eid), select=self.selected)
+
+    def action_mark_supports(self) -> None:
+        if cid := self._need("claim"):
+            self.push_screen(RelationForm(cid, "supports"))
+
+    def action_mark_contradicts(self) -> None:
+        if cid := self._need("claim"):
+            self.push_screen(RelationForm(cid, "contradicts"))
+
+    def action_set_importance(self) -> None:
+        if cid := self._need("claim"):
+            self.push_screen(ImportanceForm(cid))
+
+    def action_edit_focus(self) -> None:
+        self.push_screen(FocusForm())
+
+    def action_undo(self) -> None:
+        self._step("undo")
+
+    def action_redo(self) -> None:
+        self._step("redo")
+
+    def _step(self, which: str) -> None:
+        s = self.session
+        try:
+            name = s.undo() if which == "undo" else s.redo()
+        except FileChangedError:
+            self.refresh_views()
+            self.offer_reload()
+            return
+        if name is None:
+            self.notify(f"Nothing to {which}.", timeout=2)
+            return
+        self.refresh_views()
+        self.notify(f"{'Undid' if which == 'undo' else 'Redid'}: {name}", timeout=2)
+
+    def action_search(self) -> None:
+        def done(hit: tuple[str, str] | None) -> None:
+            if hit is not None:
+                self.jump_to(hit[1])
+
+        self.push_screen(SearchScreen(), done)
+
+    def action_focus_gaps(self) -> None:
+        self.get_screen_main().query_one(GapPanel).focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_export_svg(self) -> None:
+        self._export("svg")
+
+    def action_gap_report(self) -> None:
+        self._export("report")
+
+    def _export(self, what: str) -> None:
+        s = self.session
+        stem = s.path.name.removesuffix(api.MAP_SUFFIX)
+        try:
+            if what == "svg":
+                target = s.path.with_name(f"{stem}.svg")
+                api.export_svg(s.map, target, as_of=s.as_of)  # type: ignore[attr-defined]
+            else:
+                target = s.path.with_name(f"{stem}.gaps.md")
+                api.write_text(target, api.gap_report(s.map, as_of=s.as_of, format="markdown"))  # type: ignore[attr-defined]
+        except ConceptmapError as err:
+            self.notify(err.lines()[0], severity="error", timeout=8)
+            return
+        self.notify(f"Wrote {target}", timeout=6)

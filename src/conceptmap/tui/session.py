@@ -1,0 +1,183 @@
+"""The open map behind the TUI: edit → save → analyse, and what to do when the file moved.
+
+The app calls :class:`Session` for every change, so the rules of issue 5 live here, free of
+Textual and testable on their own:
+
+* every edit is one undoable :class:`~conceptmap.model.Edit` (a transaction), saved at once
+  with the locked atomic save (:meth:`MapFile.save`); nothing is ever unsaved, so quitting
+  never asks;
+* when the save meets a file that changed on disk, the edit is kept as :attr:`pending` and the
+  caller offers :meth:`reload_and_reapply` (load the other version, re-apply the edit on top)
+  or :meth:`save_as_copy` (keep editing a copy next to the file); no edit is lost either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from conceptmap import api
+from conceptmap.errors import FileChangedError
+from conceptmap.model import Change, ConceptMap, Edit
+
+__all__ = ["Session", "copy_name"]
+
+T = TypeVar("T")
+
+_COLLECTIONS = ("concept", "linking_phrase", "proposition", "evidence", "relation", "conflict")
+
+
+def copy_name(path: Path) -> Path:
+    """A free file name next to ``path`` for keeping one's edits as a copy."""
+    suffix = api.MAP_SUFFIX
+    stem = path.name[: -len(suffix)] if path.name.endswith(suffix) else path.stem
+    for n in range(1, 1000):
+        tag = "copy" if n == 1 else f"copy-{n}"
+        candidate = path.with_name(f"{stem}-{tag}{suffix}")
+        if not candidate.exists():
+            return candidate
+    raise FileExistsError(f"no free copy name next to {path}")
+
+
+def _stores(m: ConceptMap) -> dict[str, Any]:
+    return {
+        "concept": m.concepts,
+        "linking_phrase": m.linking_phrases,
+        "proposition": m.propositions,
+        "evidence": m.evidence,
+        "relation": m.relations,
+        "conflict": m.conflicts,
+    }
+
+
+def _snapshot(m: ConceptMap) -> dict[str, dict[str, Any]]:
+    snap = {name: dict(store) for name, store in _stores(m).items()}
+    snap["meta"] = {"meta": m.meta}
+    return snap
+
+
+def _diff(name: str, before: dict[str, dict[str, Any]], m: ConceptMap) -> Edit:
+    """The edit that turned ``before`` into the map as it is now (used for undo/redo)."""
+    after = _snapshot(m)
+    changes: list[Change] = []
+    for coll in ("meta", *_COLLECTIONS):
+        old, new = before[coll], after[coll]
+        for rid in sorted(old.keys() | new.keys()):
+            a, b = old.get(rid), new.get(rid)
+            if a != b:
+                changes.append(Change(coll, rid, a, b))  # type: ignore[arg-type]
+    return Edit(name, changes)
+
+
+def _rebased(edit: Edit, m: ConceptMap) -> Edit:
+    """``edit`` made to apply on ``m``: map-level changes keep the other side's metadata and
+    change only the fields the edit changed (never the ``updated`` stamp)."""
+    changes: list[Change] = []
+    for ch in edit.changes:
+        if ch.collection != "meta":
+            changes.append(ch)
+            continue
+        before, after = ch.before.model_dump(), ch.after.model_dump()  # type: ignore[union-attr]
+        fields = {k: v for k, v in after.items() if before.get(k) != v and k != "updated"}
+        if fields:
+            changes.append(Change("meta", "meta", m.meta, m.meta.model_copy(update=fields)))
+    return Edit(edit.name, changes)
+
+
+class Session:
+    """A map file open for editing, with the analysis of its current state."""
+
+    def __init__(
+        self, path: str | Path, *, as_of: dt.date | None = None, settings: Any = None
+    ) -> None:
+        self.file = api.load(path)
+        self.as_of = as_of
+        self.settings = settings
+        self.analysis: Any = None
+        #: the edit whose save met a change on disk (waiting for reload or copy)
+        self.pending: Edit | None = None
+        self.copied_from: Path | None = None
+
+    @property
+    def map(self) -> ConceptMap:
+        return self.file.map
+
+    @property
+    def path(self) -> Path:
+        return self.file.path
+
+    def analyse(self) -> Any:
+        """Run the gap analysis on the map as it is now (kept in :attr:`analysis`)."""
+        self.analysis = api.analyse(self.map, settings=self.settings, as_of=self.as_of)
+        return self.analysis
+
+    # ------------------------------------------------------------------ editing
+    def edit(self, name: str, fn: Callable[[ConceptMap], T]) -> T:
+        """Run ``fn`` on the map as one undoable edit and save it.
+
+        An :class:`~conceptmap.errors.InputError` from ``fn`` leaves the map as it was. A
+        :class:`FileChangedError` from the save leaves the edit in the map and in
+        :attr:`pending`.
+        """
+        with self.map.transaction(name) as edit:
+            result = fn(self.map)
+        if edit.changes:
+            self._save(edit)
+        return result
+
+    def undo(self) -> str | None:
+        return self._step(self.map.undo)
+
+    def redo(self) -> str | None:
+        return self._step(self.map.redo)
+
+    def _step(self, step: Callable[[], str | None]) -> str | None:
+        before = _snapshot(self.map)
+        name = step()
+        if name is not None:
+            self._save(_diff(f"{name} (undo/redo)", before, self.map))
+        return name
+
+    def _save(self, edit: Edit) -> None:
+        try:
+            self.file.save()
+        except FileChangedError:
+            self.pending = (
+                edit
+                if self.pending is None
+                else Edit(edit.name, [*self.pending.changes, *edit.changes])
+            )
+            raise
+        self.pending = None
+
+    # ------------------------------------------------------------------ file changed on disk
+    def changed_on_disk(self) -> bool:
+        return self.file.changed_on_disk()
+
+    def reload_and_reapply(self) -> str | None:
+        """Load the version on disk and re-apply the pending edit on top, then save.
+
+        Returns the name of the edit re-applied (``None`` when there was none). If the edit no
+        longer applies (someone changed the same record), :class:`InputError` is raised and
+        this session still holds the map with the edit, ready for :meth:`save_as_copy`.
+        """
+        fresh = api.load(self.path)
+        edit = self.pending
+        if edit is not None:
+            fresh.map.apply_edit(_rebased(edit, fresh.map))
+        self.file = fresh
+        self.pending = None
+        if edit is not None:
+            self._save(edit)
+            return edit.name
+        return None
+
+    def save_as_copy(self) -> Path:
+        """Keep editing the map in memory as a new file next to the original."""
+        target = copy_name(self.path)
+        self.copied_from = self.path
+        self.file = api.MapFile.create(target, self.map)
+        self.pending = None
+        return target

@@ -1,0 +1,312 @@
+"""The panels of the main screen: outline, propositions, gaps and detail.
+
+Each panel has one ``show(...)`` method that takes the map and its analysis and redraws only
+what changed, so that an edit on a 1,000-concept map refreshes within a keypress. Map text is
+always put in :class:`rich.text.Text` (never parsed as markup), so a label like ``[red]`` is
+shown as typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import DataTable, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+
+from conceptmap import api
+from conceptmap.tui.states import state_text
+
+__all__ = ["ClaimsTable", "DetailPane", "EvidenceList", "FocusBar", "GapPanel", "Outline"]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class FocusBar(Static):
+    """The focus question, large and first: every map answers one question."""
+
+    def show(self, m: api.ConceptMap, path: str) -> None:
+        t = Text()
+        q = _one_line(m.focus_question) or "(no focus question yet: press f to write one)"
+        t.append("Focus question: ", style="bold")
+        t.append(q, style="bold reverse" if m.focus_question else "italic")
+        t.append(f"   {_one_line(m.title)} · {path.rsplit('/', 1)[-1]}", style="dim")
+        self.update(t)
+
+
+class Outline(Tree[tuple[str, str]]):
+    """Concepts by hierarchy level, from the root down; non-tree links marked ⤳."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__("Concepts", **kw)
+        self.show_root = False
+        self.guide_depth = 2
+        self._signature: tuple[Any, ...] = ()
+        self.nodes_by_concept: dict[str, Any] = {}
+
+    def show(self, m: api.ConceptMap, analysis: Any) -> None:
+        h = api.hierarchy(m)
+        tree_props = set(h.parent_prop.values())
+        extra: dict[str, list[str]] = {}
+        for pid in sorted(m.propositions):
+            if pid not in tree_props:
+                extra.setdefault(m.propositions[pid].source, []).append(pid)
+        claims = analysis.claims if analysis is not None else {}
+        sig = (
+            tuple(sorted((c.id, c.label) for c in m.concepts.values())),
+            tuple(sorted((p.id, p.source, p.via, p.target) for p in m.propositions.values())),
+            tuple(sorted((lp.id, lp.label) for lp in m.linking_phrases.values())),
+            tuple(sorted((cid, claims[cid].state) for cid in m.concepts if cid in claims)),
+        )
+        if sig == self._signature:
+            return
+        self._signature = sig
+        cursor = self.cursor_node.data if self.cursor_node is not None else None
+        self.clear()
+        self.nodes_by_concept = {}
+
+        def label_of(cid: str, via_pid: str | None) -> Text:
+            t = Text()
+            if via_pid is not None:
+                p = m.propositions[via_pid]
+                if p.via:
+                    t.append(_one_line(m.linking_phrases[p.via].label), style="italic dim")
+                    t.append(" → ", style="dim")
+            t.append(_one_line(m.concepts[cid].label))
+            if cid in claims:
+                t.append(" ")
+                t.append_text(state_text(claims[cid].state, short=True))
+            return t
+
+        def add(parent: Any, cid: str, via_pid: str | None) -> None:
+            kids = h.children.get(cid, [])
+            links = extra.get(cid, [])
+            node = parent.add(label_of(cid, via_pid), data=("concept", cid), expand=True)
+            if not kids and not links:
+                node.allow_expand = False
+            self.nodes_by_concept[cid] = node
+            for kid in kids:
+                add(node, kid, h.parent_prop.get(kid))
+            for pid in links:
+                p = m.propositions[pid]
+                t = Text("⤳ ", style="bold")
+                if p.via:
+                    t.append(_one_line(m.linking_phrases[p.via].label) + " → ", style="italic dim")
+                t.append(_one_line(m.concepts[p.target].label))
+                if pid in h.cross_links:
+                    t.append("  cross-link", style="dim")
+                node.add_leaf(t, data=("proposition", pid))
+
+        for r in h.roots:
+            add(self.root, r, None)
+        if h.unreachable:
+            lost = self.root.add(Text("not reachable from a root", style="italic"), expand=True)
+            for cid in h.unreachable:
+                if cid not in self.nodes_by_concept:
+                    node = lost.add_leaf(label_of(cid, None), data=("concept", cid))
+                    self.nodes_by_concept[cid] = node
+        if cursor is not None:
+            self.select_data(cursor, scroll=False)
+
+    def select_data(self, data: tuple[str, str], *, scroll: bool = True) -> bool:
+        node = self.nodes_by_concept.get(data[1]) if data[0] == "concept" else None
+        if node is None:
+            return False
+        self.move_cursor(node)
+        if scroll:
+            self.scroll_to_node(node, animate=False)
+        return True
+
+
+class ClaimsTable(DataTable[Any]):
+    """Every proposition as "concept — linking phrase → concept" with its state, evidence
+    count and gap score, in hierarchy order."""
+
+    COLUMNS = (("state", "State"), ("gap", "Gap"), ("ev", "Ev"), ("claim", "Proposition"))
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kw)
+        self._rows: dict[str, tuple[Any, ...]] = {}
+        self._order: list[str] = []
+
+    def on_mount(self) -> None:
+        for key, label in self.COLUMNS:
+            self.add_column(label, key=key)
+
+    def show(self, m: api.ConceptMap, analysis: Any) -> None:
+        h = api.hierarchy(m)
+        big = len(h.level) + 1
+
+        def order(pid: str) -> tuple[Any, ...]:
+            p = m.propositions[pid]
+            return (
+                h.level.get(p.source, big),
+                h.level.get(p.target, big),
+                m.proposition_text(pid),
+                pid,
+            )
+
+        ids = sorted(m.propositions, key=order)
+        rows: dict[str, tuple[Any, ...]] = {}
+        for pid in ids:
+            c = analysis.claims.get(pid) if analysis is not None else None
+            text = Text(_one_line(m.proposition_text(pid)))
+            if pid in h.cross_links:
+                text.append("  ⤳", style="bold")
+            rows[pid] = (
+                state_text(c.state) if c else Text("…"),
+                Text(f"{c.gap_score:.2f}" if c and c.is_gap else "–", justify="right"),
+                Text(str(c.evidence_count if c else len(m.evidence_for(pid))), justify="right"),
+                text,
+            )
+        if ids == self._order:
+            for pid, row in rows.items():
+                old = self._rows.get(pid)
+                for (key, _), new_cell, old_cell in zip(
+                    self.COLUMNS, row, old or (None,) * 4, strict=True
+                ):
+                    if old is None or new_cell != old_cell:
+                        self.update_cell(pid, key, new_cell)
+        else:
+            cursor = self.cursor_pid
+            self.clear()
+            for pid in ids:
+                self.add_row(*rows[pid], key=pid)
+            if cursor in rows:
+                self.select_pid(cursor, scroll=False)
+        self._rows, self._order = rows, ids
+
+    @property
+    def cursor_pid(self) -> str | None:
+        if not self._order or self.row_count == 0:
+            return None
+        row = self.cursor_row
+        if 0 <= row < len(self._order):
+            return self._order[row]
+        return None
+
+    def select_pid(self, pid: str, *, scroll: bool = True) -> bool:
+        if pid not in self._rows:
+            return False
+        self.move_cursor(row=self.get_row_index(pid), scroll=scroll)
+        return True
+
+
+class GapPanel(OptionList):
+    """The ranked gaps: claims nobody checked or the evidence argues with, most urgent first."""
+
+    def show(self, m: api.ConceptMap, analysis: Any) -> None:
+        gaps = list(analysis.gaps) if analysis is not None else []
+        keep = self.highlighted_option.id if self.highlighted_option is not None else None
+        options = []
+        for rank, c in enumerate(gaps, 1):
+            t = state_text(c.state)
+            t.append(f"  gap {c.gap_score:.2f}", style="bold")
+            if c.stale:
+                t.append("  stale", style="italic")
+            t.append("\n")
+            t.append(
+                _one_line(m.claim_text(c.id))
+                if c.id in m.propositions or c.id in m.concepts
+                else c.text
+            )
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(justify="right", width=3, style="bold")
+            grid.add_column(ratio=1)
+            grid.add_row(f"{rank}.", t)
+            options.append(Option(grid, id=c.id))
+        if not options:
+            options.append(
+                Option(
+                    Text("No gaps: every claim is supported.", style="italic"),
+                    id="-none-",
+                    disabled=True,
+                )
+            )
+        self.clear_options()
+        self.add_options(options)
+        self.border_subtitle = f"{len(gaps)} gaps"
+        if keep is not None:
+            try:
+                self.highlighted = self.get_option_index(keep)
+            except Exception:  # noqa: BLE001  (OptionDoesNotExist: the gap closed)
+                self.highlighted = 0 if gaps else None
+        elif gaps:
+            self.highlighted = 0
+
+
+class EvidenceList(OptionList):
+    """The evidence of the selected claim, one item per entry (E edits, x removes)."""
+
+
+class DetailPane(Static):
+    """The selected claim: how it reads, its state and why, and what to do next."""
+
+    def show(
+        self, m: api.ConceptMap, analysis: Any, claim_id: str | None, evidence: EvidenceList
+    ) -> None:
+        t = Text()
+        options: list[Option] = []
+        if claim_id is None or (claim_id not in m.concepts and claim_id not in m.propositions):
+            t.append("Select a concept or a proposition to see its evidence.", style="italic")
+            self.update(t)
+            evidence.clear_options()
+            return
+        is_prop = claim_id in m.propositions
+        t.append("Proposition: " if is_prop else "Concept: ", style="bold")
+        t.append(_one_line(m.claim_text(claim_id)), style="bold")
+        c = analysis.claims.get(claim_id) if analysis is not None else None
+        if c is not None:
+            t.append("\n")
+            t.append_text(state_text(c.state))
+            if c.stale:
+                t.append("  stale", style="italic")
+            imp = m.importance_of(claim_id)
+            t.append(f"   importance {imp}/5   evidence {c.evidence_count}")
+            if c.is_gap:
+                t.append(f"   gap {c.gap_score:.2f}", style="bold")
+            t.append("\n")
+            t.append(c.reason)
+            if c.next_step:
+                t.append("\nNext: ", style="bold")
+                t.append(c.next_step)
+        elif not is_prop:
+            t.append(
+                "\nnot a claim yet: add evidence (e) or mark it as a fact to weigh it",
+                style="italic",
+            )
+        for r in m.relations_of(claim_id):
+            other = r.target if r.source == claim_id else r.source
+            verb = r.kind.value
+            if r.source != claim_id:
+                verb = {"supports": "is supported by", "contradicts": "is contradicted by"}[verb]
+            t.append(f"\n{verb}: ", style="bold")
+            t.append(_one_line(m.claim_text(other)))
+        self.update(t)
+        keep = evidence.highlighted_option.id if evidence.highlighted_option is not None else None
+        for e in m.evidence_for(claim_id):
+            line = Text()
+            line.append(
+                "✓ supports" if e.stance.value == "supports" else "✗ contradicts", style="bold"
+            )
+            line.append(f" · {e.kind.value} · ")
+            line.append(_one_line(e.source))
+            line.append(f" · {e.date.isoformat()}")
+            if e.n > 1:
+                line.append(f" · n={e.n}")
+            if e.quote:
+                line.append("\n   “")
+                line.append(_one_line(e.quote), style="italic")
+                line.append("”")
+            if e.link:
+                line.append("\n   ")
+                line.append(e.link, style="underline")
+            options.append(Option(line, id=e.id))
+        evidence.clear_options()
+        evidence.add_options(options)
+        evidence.border_subtitle = f"{len(options)} items" if options else "none yet: press e"
+        if keep is not None and any(o.id == keep for o in options):
+            evidence.highlighted = evidence.get_option_index(keep)
