@@ -51,9 +51,12 @@ def dot_string(text: str) -> str:
     """``text`` as the inside of a DOT double-quoted string, shown literally.
 
     Backslashes are escape sequences in DOT labels (``\\n``, ``\\l``, ``\\N``), so they are
-    doubled; quotes are escaped; newlines become ``\\n`` (a centred line break).
+    doubled; quotes are escaped; newlines become ``\\n`` (a centred line break). Graphviz
+    decodes HTML entities in labels and tooltips (``&lt;`` shows as ``<``), so ``&`` becomes
+    ``&amp;`` and a label that contains ``&lt;`` shows ``&lt;``.
     """
     text = strip_controls(text)
+    text = text.replace("&", "&amp;")
     text = text.replace("\\", "\\\\").replace('"', '\\"')
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return text.replace("\n", "\\n")
