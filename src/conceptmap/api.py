@@ -41,6 +41,7 @@ __all__ = [
     "load",
     "map_history",
     "merge_files",
+    "plan_rows",
     "read_map",
     "validate_paths",
     "write_text",
@@ -206,3 +207,28 @@ def forecast(m: ConceptMap, *, as_of: dt.date | None = None) -> list[dict[str, A
         if not c.is_gap
     ]
     return sorted(rows, key=lambda r: (r["turns_gap_on"] or "9999", r["claim"]))
+
+
+def plan_rows(m: ConceptMap, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """The learning plan with each claim's state: overdue first, then by due date."""
+    from conceptmap.analysis import analyse
+
+    a = analyse(m, as_of=as_of)
+    today = a.as_of
+    rows = []
+    for item in m.plan.values():
+        c = a.claims.get(item.claim)
+        state = c.state.value + (" (stale)" if c.stale else "") if c else "no evidence"
+        rows.append(
+            {
+                "claim": item.claim,
+                "text": m.claim_text(item.claim),
+                "state": state,
+                "owner": item.owner,
+                "next_test": item.next_test,
+                "due": item.due.isoformat(),
+                "done": item.done,
+                "overdue": not item.done and item.due < today,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["done"], not r["overdue"], r["due"], r["claim"]))

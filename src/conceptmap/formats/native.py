@@ -50,6 +50,7 @@ _SINGULAR = {
     "propositions": "proposition",
     "evidence": "evidence",
     "relations": "relation",
+    "plan": "plan item",
     "conflicts": "conflict",
 }
 
@@ -254,7 +255,7 @@ def _record_json(rec: Any) -> str:
 def dump_map(m: ConceptMap) -> bytes:
     """The canonical bytes of a map: stable order, one record per line, final newline."""
     doc = m.to_document()
-    head = doc.model_dump(mode="json", exclude={*_LISTS, "conflicts"})
+    head = doc.model_dump(mode="json", exclude={*_LISTS, "plan", "conflicts"})
     head = {"schema_version": SCHEMA_VERSION, **head}
     lines = ["{"]
     items: list[str] = []
@@ -262,9 +263,9 @@ def dump_map(m: ConceptMap) -> bytes:
         if value is None or value == "":
             continue
         items.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
-    for key in (*_LISTS, "conflicts"):
+    for key in (*_LISTS, "plan", "conflicts"):
         records = getattr(doc, key)
-        if key == "conflicts" and not records:
+        if key in ("plan", "conflicts") and not records:
             continue
         if not records:
             items.append(f"  {json.dumps(key)}: []")

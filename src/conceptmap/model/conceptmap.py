@@ -44,6 +44,7 @@ from conceptmap.model.records import (
     LinkingPhrase,
     MapDocument,
     MapMeta,
+    PlanItem,
     Proposition,
     Relation,
 )
@@ -51,7 +52,7 @@ from conceptmap.model.records import (
 __all__ = ["Change", "ConceptMap", "Edit", "format_validation_error", "normalise_label"]
 
 Collection = Literal[
-    "meta", "concept", "linking_phrase", "proposition", "evidence", "relation", "conflict"
+    "meta", "concept", "linking_phrase", "proposition", "evidence", "relation", "plan", "conflict"
 ]
 
 _SPACE_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
@@ -120,6 +121,7 @@ class ConceptMap:
         self._evidence: dict[str, Evidence] = {}
         self._relations: dict[str, Relation] = {}
         self._conflicts: dict[str, Conflict] = {}
+        self._plan: dict[str, PlanItem] = {}
         self._ev_by_claim: dict[str, set[str]] = {}
         self._props_by_concept: dict[str, set[str]] = {}
         self._props_by_phrase: dict[str, set[str]] = {}
@@ -306,6 +308,25 @@ class ConceptMap:
             if not bad:
                 rel_pairs.add((r.source, r.target))
                 m._relations[r.id] = r
+        planned: set[str] = set()
+        for item in doc.plan:
+            if not unique("plan item", item.id):
+                continue
+            if item.claim not in m._props and item.claim not in m._concepts:
+                problems.append(
+                    Problem(
+                        f"claim {item.claim} is neither a proposition nor a concept",
+                        f"plan item {item.id}",
+                    )
+                )
+                continue
+            if item.claim in planned:
+                problems.append(
+                    Problem(f"claim {item.claim} is planned twice", f"plan item {item.id}")
+                )
+                continue
+            planned.add(item.claim)
+            m._plan[item.id] = item
         for x in doc.conflicts:
             if unique("conflict", x.id):
                 m._conflicts[x.id] = x
@@ -354,6 +375,7 @@ class ConceptMap:
             propositions=[self._props[k] for k in sorted(self._props)],
             evidence=[self._evidence[k] for k in sorted(self._evidence)],
             relations=[self._relations[k] for k in sorted(self._relations)],
+            plan=[self._plan[k] for k in sorted(self._plan)],
             conflicts=[self._conflicts[k] for k in sorted(self._conflicts)],
         )
 
@@ -393,6 +415,38 @@ class ConceptMap:
     @property
     def relations(self) -> Mapping[str, Relation]:
         return MappingProxyType(self._relations)
+
+    @property
+    def plan(self) -> Mapping[str, PlanItem]:
+        """The learning plan: one item per planned claim, by item id."""
+        return MappingProxyType(self._plan)
+
+    def plan_for(self, claim_id: str) -> PlanItem | None:
+        return next((p for p in self._plan.values() if p.claim == claim_id), None)
+
+    def find_claims(self, query: str) -> list[str]:
+        """Claims named by ``query``: an id, a concept label, or a proposition written as
+        ``source | linking phrase | target`` or as it reads (``a — b → c``), ignoring case,
+        spacing and punctuation."""
+        query = query.strip()
+        if query in self._props or query in self._concepts:
+            return [query]
+        parts = [normalise_label(x) for x in re.split(r"\||—|→", query)]
+        key = "|".join(x for x in parts if x)
+        out = []
+        for pid in sorted(self._props):
+            p = self._props[pid]
+            via = normalise_label(self._phrases[p.via].label) if p.via else ""
+            words = [
+                normalise_label(self._concepts[p.source].label),
+                via,
+                normalise_label(self._concepts[p.target].label),
+            ]
+            if key == "|".join(w for w in words if w):
+                out.append(pid)
+        if not out:
+            out = [c.id for c in self.find_concepts(query)]
+        return out
 
     @property
     def conflicts(self) -> Mapping[str, Conflict]:
@@ -585,6 +639,7 @@ class ConceptMap:
             "proposition": self._props,
             "evidence": self._evidence,
             "relation": self._relations,
+            "plan": self._plan,
             "conflict": self._conflicts,
         }[collection]
 
@@ -917,6 +972,36 @@ class ConceptMap:
         old = self._require("relation", relation_id)
         self._commit("delete relation", [Change("relation", relation_id, old, None)])
 
+    # ------------------------------------------------------------------ edits: learning plan
+    def set_plan(
+        self, claim: str, *, owner: str, next_test: str, due: Any, done: bool = False
+    ) -> PlanItem:
+        """Give a claim (a gap) an owner, the next test to run and a due date."""
+        self._require_claim(claim)
+        old = self.plan_for(claim)
+        pid = old.id if old else self._new_id("plan", owner)
+        item = self._validate(
+            PlanItem,
+            {
+                "id": pid,
+                "claim": claim,
+                "owner": owner,
+                "next_test": next_test,
+                "due": due,
+                "done": done,
+            },
+            "plan item",
+        )
+        if item != old:
+            self._commit("plan a test", [Change("plan", pid, old, item)])
+        return item
+
+    def remove_plan(self, claim: str) -> None:
+        old = self.plan_for(claim)
+        if old is None:
+            raise InputError(f"claim {claim} has no plan item")
+        self._commit("remove plan item", [Change("plan", old.id, old, None)])
+
     # ------------------------------------------------------------------ edits: conflicts
     def resolve_conflict(self, conflict_id: str, take: Literal["ours", "theirs"]) -> None:
         """Resolve a merge conflict by taking our side or theirs.
@@ -985,6 +1070,9 @@ class ConceptMap:
         self._apply([change])
 
     def _drop_claim_records(self, claim_id: str) -> None:
+        item = self.plan_for(claim_id)
+        if item is not None:
+            self._stage(Change("plan", item.id, item, None))
         for eid in sorted(self._ev_by_claim.get(claim_id, ())):
             self._stage(Change("evidence", eid, self._evidence[eid], None))
         for rid in sorted(self._rels_by_claim.get(claim_id, ())):
@@ -1025,5 +1113,13 @@ class _Taken:
         m = self.m
         return rid == m._meta.id or any(
             rid in d
-            for d in (m._concepts, m._phrases, m._props, m._evidence, m._relations, m._conflicts)
+            for d in (
+                m._concepts,
+                m._phrases,
+                m._props,
+                m._evidence,
+                m._relations,
+                m._plan,
+                m._conflicts,
+            )
         )

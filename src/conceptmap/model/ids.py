@@ -22,6 +22,7 @@ PREFIXES = {
     "proposition": "p",
     "evidence": "e",
     "relation": "r",
+    "plan": "t",
 }
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")

@@ -35,6 +35,7 @@ _LISTS = {
     "propositions": "proposition",
     "evidence": "evidence",
     "relations": "relation",
+    "plan": "plan",
 }
 _SET_FIELDS = {"sources", "targets", "tags", "links"}
 _HEAD_SKIP = {"schema_version", "created", "updated", *_LISTS, "conflicts"}
@@ -157,7 +158,8 @@ def merge_maps(base: ConceptMap, ours: ConceptMap, theirs: ConceptMap) -> MergeR
 
     by_id: dict[str, dict[str, dict]] = {}
     versions = {
-        key: tuple({r["id"]: r for r in d.get(key, [])} for d in (b_doc, o_doc, t_doc)) for key in _LISTS
+        key: tuple({r["id"]: r for r in d.get(key, [])} for d in (b_doc, o_doc, t_doc))
+        for key in _LISTS
     }
     added = {key: 0 for key in _LISTS}
     for key, collection in _LISTS.items():
@@ -229,6 +231,17 @@ def _repair(
                 ):
                     relations.pop(rid)
                     break
+        for rid, item in sorted(by_id["plan"].items()):
+            cid = item["claim"]
+            if (
+                cid not in props
+                and cid not in concepts
+                and not (
+                    restore("propositions", cid, "planned a test for it")
+                    or restore("concepts", cid, "planned a test for it")
+                )
+            ):
+                by_id["plan"].pop(rid)
         for rid, e in sorted(evidence.items()):
             cid = e["claim"]
             if (

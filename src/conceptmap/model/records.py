@@ -38,6 +38,7 @@ __all__ = [
     "LinkingPhrase",
     "MapDocument",
     "MapMeta",
+    "PlanItem",
     "Position",
     "Proposition",
     "Relation",
@@ -257,13 +258,28 @@ class Conflict(_Record):
     """
 
     id: Id
-    collection: Literal["map", "concept", "linking_phrase", "proposition", "evidence", "relation"]
+    collection: Literal[
+        "map", "concept", "linking_phrase", "proposition", "evidence", "relation", "plan"
+    ]
     record: Id
     field: str | None = None
     base: Any = None
     ours: Any = None
     theirs: Any = None
     message: ShortText = ""
+
+
+class PlanItem(_Record):
+    """A gap's place in the team's learning plan: who tests it, with what, by when."""
+
+    id: Id
+    claim: Id
+    owner: Source
+    next_test: Annotated[
+        str, StringConstraints(min_length=1, max_length=LABEL_MAX * 4), AfterValidator(_label)
+    ]
+    due: dt.date
+    done: bool = False
 
 
 class MapMeta(_Record):
@@ -303,4 +319,5 @@ class MapDocument(_Record):
     propositions: list[Proposition] = []
     evidence: list[Evidence] = []
     relations: list[Relation] = []
+    plan: list[PlanItem] = []
     conflicts: list[Conflict] = []
