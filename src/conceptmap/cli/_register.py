@@ -4,3 +4,4 @@ from conceptmap.cli import maps  # noqa: F401
 from conceptmap.cli import merge  # noqa: F401
 from conceptmap.cli import history  # noqa: F401
 from conceptmap.cli import plan  # noqa: F401
+from conceptmap.cli import serve  # noqa: F401
