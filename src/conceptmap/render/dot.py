@@ -1,0 +1,471 @@
+"""DOT text for a concept map, drawn the way Novak and CmapTools draw one.
+
+:func:`map_to_dot` is a pure function of the map, the optional claim marks (state, staleness
+and evidence summary of each claim, see :mod:`conceptmap.render.marks`) and the options. It
+never runs Graphviz (that is :mod:`conceptmap.render.graphviz`), so it is cheap to test and to
+time.
+
+How it reads:
+
+* the focus question is the graph's title; general concepts at the top (``rankdir=TB``,
+  levels from :func:`conceptmap.model.hierarchy.hierarchy`);
+* linking phrases are small unboxed text between concepts: concept — phrase → concept, one
+  phrase fanning out to several targets as in CmapTools;
+* cross-links (propositions joining two branches) are dashed and do not constrain the ranks;
+  links that run back up the hierarchy do not constrain them either;
+* examples are square grey boxes in a smaller type, concepts rounded white boxes;
+* each claim's state shows as an Okabe–Ito colour **and** a glyph in its label ("? unsupported")
+  plus a border style for concepts, so it survives grayscale printing; a legend explains them.
+
+Node names are synthetic (``n17``); the SVG ``id`` of every element starts with the map id
+(``<mapid>-n17``, ``<mapid>-e4``) and classes name what it is (``cm-concept``,
+``cm-state-weak``, ``cm-id-<record id>``), so a wiki can link to or style any part. Every piece
+of text goes through :func:`conceptmap.safety.dot_string`. The output is deterministic.
+"""
+
+from __future__ import annotations
+
+import itertools
+import textwrap
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from conceptmap.model import ConceptMap
+from conceptmap.model.hierarchy import hierarchy
+from conceptmap.safety import dot_string, safe_link
+
+__all__ = [
+    "FONT",
+    "PALETTE",
+    "STATE_GLYPHS",
+    "STATE_ORDER",
+    "STATE_TINTS",
+    "ClaimMark",
+    "DotOptions",
+    "map_to_dot",
+    "node_names",
+    "wrap_label",
+]
+
+FONT = "DejaVu Sans"
+
+#: Worst first: when several claims share one drawn element, the first state here shows.
+STATE_ORDER: tuple[str, ...] = ("contradicted", "unsupported", "contested", "weak", "supported")
+
+#: Okabe & Ito (2008), the colour-blind-safe palette.
+PALETTE: dict[str, str] = {
+    "unsupported": "#E69F00",  # orange
+    "contradicted": "#D55E00",  # vermillion
+    "contested": "#CC79A7",  # reddish purple
+    "weak": "#56B4E9",  # sky blue
+    "supported": "#009E73",  # bluish green
+}
+#: The same colours at about 22 % over white: fills that keep black text readable.
+STATE_TINTS: dict[str, str] = {
+    "unsupported": "#FBEACA",
+    "contradicted": "#F6D5C0",
+    "contested": "#F4E1EC",
+    "weak": "#D8EEFA",
+    "supported": "#C4EAE0",
+}
+#: The glyphs of the analysis interface (``conceptmap.analysis.STATE_GLYPHS``).
+STATE_GLYPHS: dict[str, str] = {
+    "unsupported": "?",
+    "contradicted": "✗",
+    "contested": "±",
+    "weak": "~",
+    "supported": "✓",
+}
+STALE_GLYPH = "↻"
+
+# Border of a concept that is a claim, per state: (style, peripheries). Dashes, dots and
+# double borders stay visible when the colours are printed grey.
+_BORDER: dict[str, tuple[str, int]] = {
+    "unsupported": ("rounded,filled,dashed", 1),
+    "contradicted": ("rounded,filled,bold", 2),
+    "contested": ("rounded,filled,dashed", 2),
+    "weak": ("rounded,filled,dotted", 1),
+    "supported": ("rounded,filled", 1),
+}
+
+TOOLTIP_MAX = 1200
+
+
+@dataclass(frozen=True)
+class ClaimMark:
+    """What the drawing shows about one claim: its state (a ``State`` value), whether its
+    evidence is stale, and the evidence summary shown when hovering."""
+
+    state: str
+    stale: bool = False
+    summary: str = ""
+    evidence_count: int = 0
+
+
+@dataclass(frozen=True)
+class DotOptions:
+    """How to draw. ``engine`` changes the graph attributes that only one engine reads;
+    ``fast`` adds dot's cheaper ranking settings for big maps; ``wrap`` is the label width in
+    characters."""
+
+    engine: str = "dot"
+    fast: bool = False
+    wrap: int = 22
+    legend: bool = True
+    extra_graph_attrs: Mapping[str, str] = field(default_factory=dict)
+
+
+def wrap_label(text: str, width: int = 22) -> str:
+    """``text`` wrapped to lines of about ``width`` characters, keeping its own line breaks."""
+    lines: list[str] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        raw = raw.strip()
+        if len(raw) <= width:
+            lines.append(raw)
+        else:
+            lines.extend(
+                textwrap.wrap(raw, width, break_long_words=True, break_on_hyphens=False) or [""]
+            )
+    return "\n".join(lines)
+
+
+def _q(text: str) -> str:
+    return f'"{dot_string(text)}"'
+
+
+def _attrs(pairs: Iterable[tuple[str, str | int | float]]) -> str:
+    out = []
+    for key, value in pairs:
+        out.append(f"{key}={value}" if isinstance(value, int | float) else f"{key}={_q(value)}")
+    return "[" + ", ".join(out) + "]"
+
+
+def _worst(states: Iterable[str]) -> str | None:
+    found = set(states)
+    return next((s for s in STATE_ORDER if s in found), None)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= TOOLTIP_MAX else text[: TOOLTIP_MAX - 1] + "…"
+
+
+def node_names(m: ConceptMap) -> dict[str, str]:
+    """The synthetic node name of every concept and linking phrase (``n0``, ``n1`` …):
+    concepts first, then phrases, each in id order."""
+    names: dict[str, str] = {}
+    for rid in sorted(m.concepts):
+        names[rid] = f"n{len(names)}"
+    for rid in sorted(m.linking_phrases):
+        names[rid] = f"n{len(names)}"
+    return names
+
+
+def map_to_dot(
+    m: ConceptMap,
+    marks: Mapping[str, ClaimMark] | None = None,
+    *,
+    options: DotOptions | None = None,
+) -> str:
+    """The DOT text of ``m``; with ``marks`` (claim id → :class:`ClaimMark`) the gaps show."""
+    opt = options or DotOptions()
+    h = hierarchy(m)
+    names = node_names(m)
+    mid = m.id
+    level = h.level
+    out: list[str] = ["digraph conceptmap {"]
+
+    title = m.focus_question.strip() or m.title
+    graph = [
+        ("id", mid),
+        ("class", "cm-map"),
+        ("label", wrap_label(title, 70)),
+        ("labelloc", "t"),
+        ("fontname", FONT),
+        ("fontsize", 18),
+        ("tooltip", m.title),
+        ("bgcolor", "white"),
+        ("pad", "0.3"),
+    ]
+    if opt.engine == "dot":
+        graph += [("rankdir", "TB"), ("nodesep", "0.3"), ("ranksep", "0.35")]
+        if opt.fast:
+            graph += [("mclimit", "0.1"), ("nslimit", "1"), ("nslimit1", "1")]
+    else:
+        graph += [("overlap", "prism"), ("splines", "true" if opt.engine == "neato" else "false")]
+        if opt.engine == "sfdp":
+            graph += [("K", "0.6"), ("repulsiveforce", "1.2")]
+    graph += list(opt.extra_graph_attrs.items())
+    out.append("  graph " + _attrs(graph) + ";")
+    out.append("  node " + _attrs([("fontname", FONT)]) + ";")
+    out.append("  edge " + _attrs([("fontname", FONT), ("arrowsize", "0.7")]) + ";")
+
+    def claim_mark(cid: str) -> ClaimMark | None:
+        return marks.get(cid) if marks is not None else None
+
+    # --- concepts
+    for cid in sorted(m.concepts):
+        c = m.concepts[cid]
+        name = names[cid]
+        classes = ["cm-concept", f"cm-id-{cid}"]
+        label = wrap_label(c.label, opt.wrap)
+        attrs: list[tuple[str, str | int | float]] = [("id", f"{mid}-{name}")]
+        mark = claim_mark(cid)
+        if c.example:
+            classes.append("cm-example")
+            attrs += [
+                ("shape", "box"),
+                ("style", "filled"),
+                ("fillcolor", "#EFEFEF"),
+                ("color", "#6E6E6E"),
+                ("fontsize", 12),
+            ]
+        else:
+            attrs += [("shape", "box"), ("style", "rounded,filled"), ("fontsize", 14)]
+            attrs.append(("fillcolor", "white"))
+        if mark is not None:
+            classes += ["cm-claim", f"cm-state-{mark.state}"] + (["cm-stale"] if mark.stale else [])
+            style, peripheries = _BORDER.get(mark.state, ("rounded,filled", 1))
+            if c.example:
+                style = style.replace("rounded,", "")
+            glyph = f"{STATE_GLYPHS.get(mark.state, '')} {mark.state}"
+            if mark.stale:
+                glyph += f" {STALE_GLYPH} stale"
+            label = f"{label}\n{glyph}"
+            attrs = [a for a in attrs if a[0] not in ("style", "fillcolor", "color")]
+            attrs += [
+                ("style", style),
+                ("fillcolor", STATE_TINTS.get(mark.state, "white")),
+                ("color", PALETTE.get(mark.state, "black")),
+                ("penwidth", 2),
+            ]
+            if peripheries > 1:
+                attrs.append(("peripheries", peripheries))
+            tooltip = mark.summary or c.label
+        else:
+            tooltip = c.label + (f"\n{c.notes}" if c.notes else "")
+        attrs += [("label", label), ("tooltip", _clip(tooltip)), ("class", " ".join(classes))]
+        link = next((safe_link(lk.url) for lk in c.links if safe_link(lk.url)), None)
+        if link:
+            attrs += [("URL", link), ("target", "_blank")]
+        out.append(f"  {name} {_attrs(attrs)};")
+
+    # --- propositions grouped per drawn edge
+    def constraining(pid: str) -> bool:
+        p = m.propositions[pid]
+        if pid in h.cross_links:
+            return False
+        if h.parent_prop.get(p.target) == pid:
+            return True
+        ls, lt = level.get(p.source), level.get(p.target)
+        return not (ls is not None and lt is not None and lt <= ls)
+
+    in_edges: dict[tuple[str, str], list[str]] = {}  # (concept, phrase) → props
+    out_edges: dict[tuple[str, str], list[str]] = {}  # (phrase, concept) → props
+    direct: list[str] = []
+    by_phrase: dict[str, list[str]] = {}
+    for pid in sorted(m.propositions):
+        p = m.propositions[pid]
+        if p.via is None:
+            direct.append(pid)
+            continue
+        in_edges.setdefault((p.source, p.via), []).append(pid)
+        out_edges.setdefault((p.via, p.target), []).append(pid)
+        by_phrase.setdefault(p.via, []).append(pid)
+
+    def states_of(pids: list[str]) -> list[str]:
+        return [mk.state for pid in pids if (mk := claim_mark(pid)) is not None]
+
+    def prop_tooltip(pids: list[str]) -> str:
+        parts = []
+        for pid in pids:
+            mk = claim_mark(pid)
+            parts.append(mk.summary if mk and mk.summary else m.proposition_text(pid))
+        return _clip("\n\n".join(parts))
+
+    # --- linking phrases
+    mixed_phrase: set[str] = set()
+    for lid in sorted(m.linking_phrases):
+        lp = m.linking_phrases[lid]
+        name = names[lid]
+        pids = by_phrase.get(lid, [])
+        label = wrap_label(lp.label, opt.wrap)
+        classes = ["cm-phrase", f"cm-id-{lid}"]
+        attrs = [
+            ("id", f"{mid}-{name}"),
+            ("shape", "plaintext"),
+            ("fontsize", 11),
+            ("margin", "0.04,0.02"),
+            ("height", "0.2"),
+            ("width", "0.2"),
+        ]
+        states = states_of(pids)
+        worst = _worst(states)
+        if worst is not None:
+            if len(set(states)) > 1:
+                mixed_phrase.add(lid)
+            stale = any((mk := claim_mark(pid)) is not None and mk.stale for pid in pids)
+            glyph = STATE_GLYPHS.get(worst, "") + (f" {STALE_GLYPH}" if stale else "")
+            label = f"{glyph} {label}"
+            classes += ["cm-claim", f"cm-state-{worst}"] + (["cm-stale"] if stale else [])
+            attrs = [a for a in attrs if a[0] != "shape"]
+            attrs += [
+                ("shape", "box"),
+                ("style", "rounded,filled"),
+                ("fillcolor", STATE_TINTS.get(worst, "white")),
+                ("color", STATE_TINTS.get(worst, "white")),
+            ]
+        if pids and all(pid in h.cross_links for pid in pids):
+            classes.append("cm-cross-link")
+        attrs += [
+            ("label", label),
+            ("tooltip", prop_tooltip(pids) or lp.label),
+            ("class", " ".join(classes)),
+        ]
+        out.append(f"  {name} {_attrs(attrs)};")
+
+    # --- edges
+    edge_no = 0
+
+    def edge(a: str, b: str, pids: list[str], *, head: bool) -> None:
+        nonlocal edge_no
+        cross = bool(pids) and all(pid in h.cross_links for pid in pids)
+        constrain = any(constraining(pid) for pid in pids)
+        classes = ["cm-connection"] + (["cm-cross-link"] if cross else [])
+        attrs: list[tuple[str, str | int | float]] = [("id", f"{mid}-e{edge_no}")]
+        edge_no += 1
+        if not head:
+            attrs.append(("arrowhead", "none"))
+        if cross:
+            attrs += [("style", "dashed")]
+        if not constrain:
+            attrs.append(("constraint", "false"))
+        worst = _worst(states_of(pids)) if head else None
+        if worst is not None:
+            classes.append(f"cm-state-{worst}")
+            attrs += [("color", PALETTE.get(worst, "black")), ("penwidth", "1.6")]
+            # A fan-out phrase whose claims differ shows each claim's glyph at its arrow; a
+            # direct concept → concept link has no phrase to carry the glyph.
+            where = "headlabel" if a in mixed_phrase else ("label" if a in m.concepts else "")
+            if where:
+                attrs += [
+                    (where, STATE_GLYPHS.get(worst, "")),
+                    ("labeldistance", "1.8"),
+                    ("fontcolor", PALETTE.get(worst, "black")),
+                    ("fontsize", 12),
+                ]
+        else:
+            attrs.append(("color", "#555555"))
+        attrs += [("tooltip", prop_tooltip(pids)), ("class", " ".join(classes))]
+        out.append(f"  {names[a]} -> {names[b]} {_attrs(attrs)};")
+
+    for (cid, lid), pids in sorted(in_edges.items()):
+        edge(cid, lid, pids, head=False)
+    for (lid, cid), pids in sorted(out_edges.items()):
+        edge(lid, cid, pids, head=True)
+    for pid in direct:
+        p = m.propositions[pid]
+        edge(p.source, p.target, [pid], head=True)
+
+    if marks is not None and opt.legend:
+        out.extend(_legend(mid, h.level, names))
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _legend(mid: str, level: Mapping[str, int], names: Mapping[str, str]) -> list[str]:
+    """A cluster explaining the states, staleness, examples and cross-links, put under the
+    deepest level of the map by one invisible edge."""
+    lines = [
+        "  subgraph cluster_legend {",
+        "    graph "
+        + _attrs(
+            [
+                ("id", f"{mid}-legend"),
+                ("class", "cm-legend"),
+                ("label", "Legend"),
+                ("labelloc", "t"),
+                ("fontsize", 12),
+                ("style", "rounded"),
+                ("color", "#999999"),
+            ]
+        )
+        + ";",
+        "    node " + _attrs([("fontsize", 10), ("height", "0.3")]) + ";",
+    ]
+    keys = []
+    for i, state in enumerate(STATE_ORDER):
+        style, peripheries = _BORDER[state]
+        key = f"legend{i}"
+        keys.append(key)
+        attrs: list[tuple[str, str | int | float]] = [
+            ("id", f"{mid}-legend-{state}"),
+            ("class", f"cm-legend-item cm-state-{state}"),
+            ("shape", "box"),
+            ("style", style),
+            ("fillcolor", STATE_TINTS[state]),
+            ("color", PALETTE[state]),
+            ("penwidth", 2),
+            ("label", f"{STATE_GLYPHS[state]} {state}"),
+            ("tooltip", _LEGEND_TIPS[state]),
+        ]
+        if peripheries > 1:
+            attrs.append(("peripheries", peripheries))
+        lines.append(f"    {key} {_attrs(attrs)};")
+    extras = [
+        ("stale", f"{STALE_GLYPH} stale: evidence getting old", "box", "rounded"),
+        ("example", "example", "box", "filled"),
+    ]
+    for j, (what, label, shape, style) in enumerate(extras):
+        key = f"legend{len(STATE_ORDER) + j}"
+        keys.append(key)
+        attrs = [
+            ("id", f"{mid}-legend-{what}"),
+            ("class", f"cm-legend-item cm-legend-{what}"),
+            ("shape", shape),
+            ("style", style),
+            ("label", label),
+            ("tooltip", label),
+        ]
+        if what == "example":
+            attrs += [("fillcolor", "#EFEFEF"), ("color", "#6E6E6E")]
+        lines.append(f"    {key} {_attrs(attrs)};")
+    lines.append(
+        "    legend_x1 "
+        + _attrs([("shape", "point"), ("width", "0.05"), ("id", f"{mid}-legend-x1")])
+        + ";"
+    )
+    lines.append(
+        "    legend_x2 "
+        + _attrs(
+            [
+                ("id", f"{mid}-legend-cross-link"),
+                ("class", "cm-legend-item cm-legend-cross-link"),
+                ("shape", "plaintext"),
+                ("label", "cross-link"),
+                ("tooltip", "a dashed arrow joins two branches of the map (a cross-link)"),
+            ]
+        )
+        + ";"
+    )
+    lines.append("    { rank=same; " + " ".join([*keys, "legend_x1", "legend_x2"]) + " }")
+    for a, b in itertools.pairwise([*keys, "legend_x1"]):
+        lines.append(f"    {a} -> {b} [style=invis];")
+    lines.append(
+        "    legend_x1 -> legend_x2 "
+        + _attrs([("style", "dashed"), ("id", f"{mid}-legend-x-edge"), ("minlen", "2")])
+        + ";"
+    )
+    lines.append("  }")
+    if level:
+        deepest = max(sorted(level), key=lambda c: level[c])
+        lines.append(f"  {names[deepest]} -> {keys[0]} [style=invis];")
+    return lines
+
+
+_LEGEND_TIPS = {
+    "unsupported": "no evidence yet: an assumption nobody has checked",
+    "contradicted": "the evidence says the belief is wrong: revise the map",
+    "contested": "evidence points both ways: find out why",
+    "weak": "some evidence, not enough to lean on",
+    "supported": "enough recent evidence",
+}

@@ -1,0 +1,82 @@
+"""From an analysis to what the drawings show of each claim (:class:`ClaimMark`).
+
+The renderers take ``dict[claim id, ClaimMark]`` rather than the whole analysis, so that a plain
+map (``--no-gaps``) draws with no analysis at all. The summary is the tooltip: the claim, its
+state and why, and the evidence counted by stance and kind with the newest date and the
+sources. Quotes never go into a drawing; with ``redact`` the sources read "source 1",
+"source 2"… consistently within one output.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from conceptmap.model import ConceptMap
+from conceptmap.render.dot import STALE_GLYPH, STATE_GLYPHS, ClaimMark
+
+if TYPE_CHECKING:
+    from conceptmap.analysis import Analysis
+
+__all__ = ["Redactor", "evidence_summary", "marks_from_analysis"]
+
+
+class Redactor:
+    """Replaces source names by "source 1", "source 2"… in order of first appearance."""
+
+    def __init__(self, active: bool) -> None:
+        self.active = active
+        self._names: dict[str, str] = {}
+
+    def source(self, name: str) -> str:
+        if not self.active:
+            return name
+        return self._names.setdefault(name, f"source {len(self._names) + 1}")
+
+
+def evidence_summary(m: ConceptMap, claim_id: str, redactor: Redactor) -> str:
+    """ "2 for (interview, analytics), 1 against (survey); newest 2026-05-20; from A; B"."""
+    items = m.evidence_for(claim_id)
+    if not items:
+        return "no evidence yet"
+    parts = []
+    for stance, word in (("supports", "for"), ("contradicts", "against")):
+        these = [e for e in items if e.stance.value == stance]
+        if these:
+            kinds = Counter(e.kind.value for e in these)
+            kind_text = ", ".join(
+                f"{k} ×{n}" if n > 1 else k for k, n in sorted(kinds.items(), key=lambda kv: kv[0])
+            )
+            parts.append(f"{len(these)} {word} ({kind_text})")
+    newest = max(e.date for e in items).isoformat()
+    sources = []
+    for e in items:
+        s = redactor.source(e.source)
+        if s not in sources:
+            sources.append(s)
+    return f"{'; '.join(parts)}; newest {newest}; from {'; '.join(sources)}"
+
+
+def marks_from_analysis(
+    m: ConceptMap, analysis: Analysis, *, redact: bool = False
+) -> dict[str, ClaimMark]:
+    """One :class:`ClaimMark` per claim of ``analysis`` (claims in id order, so the source
+    numbering of ``redact`` is the same on every run)."""
+    redactor = Redactor(redact)
+    out: dict[str, ClaimMark] = {}
+    for cid in sorted(analysis.claims):
+        c = analysis.claims[cid]
+        state = str(c.state.value if hasattr(c.state, "value") else c.state)
+        head = f"{STATE_GLYPHS.get(state, '')} {state}"
+        if c.stale:
+            head += f", {STALE_GLYPH} stale"
+        evidence = evidence_summary(m, cid, redactor)
+        reason = c.reason
+        if redact:  # the sentence may name a source
+            for e in m.evidence_for(cid):
+                reason = reason.replace(e.source, redactor.source(e.source))
+        summary = f"{c.text}\n{head}: {reason}\nEvidence: {evidence}"
+        out[cid] = ClaimMark(
+            state=state, stale=bool(c.stale), summary=summary, evidence_count=c.evidence_count
+        )
+    return out
