@@ -28,6 +28,8 @@ __all__ = [
     "Hierarchy",
     "MapFile",
     "MergeResult",
+    "analyse",
+    "analysis_settings",
     "bundled_maps",
     "conflict_error",
     "copy_demo",
@@ -148,6 +150,31 @@ def copy_demo(folder: str | os.PathLike[str] = ".") -> Path:
     if not target.exists():
         shutil.copyfile(maps[DEMO_MAP], target)
     return target
+
+
+def analyse(
+    m: ConceptMap,
+    settings: Any = None,
+    as_of: dt.date | None = None,
+) -> Any:
+    """The gap analysis of ``m`` (:class:`conceptmap.analysis.Analysis`) on ``as_of``
+    (default today) with ``settings`` (:class:`conceptmap.analysis.Settings`; default: those
+    of analysis.md — use :func:`analysis_settings` to read a ``conceptmap.toml``)."""
+    from conceptmap.analysis import analyse as _analyse
+
+    return _analyse(m, settings=settings, as_of=as_of)
+
+
+def analysis_settings(
+    config: str | os.PathLike[str] | None = None,
+    near: str | os.PathLike[str] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Any:
+    """Analysis settings from ``config`` or the ``conceptmap.toml`` next to/above ``near``,
+    with ``overrides`` (``{"states.weak_u": 0.6}``) on top; raises ConfigError (exit 2)."""
+    from conceptmap.analysis import load_settings
+
+    return load_settings(config, near, overrides)
 
 
 def outline(m: ConceptMap) -> dict[str, Any]:

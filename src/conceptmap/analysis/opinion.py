@@ -1,0 +1,50 @@
+"""From evidence to an opinion: subjective logic (Jøsang 2016; analysis.md §2).
+
+``b = r/(r+s+W)``, ``d = s/(r+s+W)``, ``u = W/(r+s+W)`` and ``P = b + a·u``.
+
+>>> o = opinion(1.0, 0.0)
+>>> round(o.b, 4), round(o.u, 4), round(o.P, 4)
+(0.3333, 0.6667, 0.6667)
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from conceptmap.analysis.evidence import ClaimEvidence
+from conceptmap.analysis.settings import OpinionSettings, Settings
+
+__all__ = ["Opinion", "degree_of_conflict", "opinion", "opinion_pass"]
+
+
+class Opinion(BaseModel):
+    """A binomial opinion: belief, disbelief, uncertainty (summing to 1) and projected P."""
+
+    model_config = ConfigDict(frozen=True)
+
+    r: float
+    s: float
+    b: float
+    d: float
+    u: float
+    P: float
+
+
+def opinion(r: float, s: float, cfg: OpinionSettings | None = None) -> Opinion:
+    """The opinion of ``r`` supporting and ``s`` contradicting evidence (cumulative fusion:
+    independent evidence simply adds, so r and s are sums)."""
+    cfg = cfg or OpinionSettings()
+    total = r + s + cfg.prior_weight
+    b, d, u = r / total, s / total, cfg.prior_weight / total
+    return Opinion.model_construct(r=r, s=s, b=b, d=d, u=u, P=b + cfg.base_rate * u)
+
+
+def degree_of_conflict(say: Opinion, do: Opinion) -> float:
+    """``DC = |P_say − P_do| · (1 − u_say) · (1 − u_do)`` (Jøsang 2016, §4.8; analysis.md §7)."""
+    return abs(say.P - do.P) * (1.0 - say.u) * (1.0 - do.u)
+
+
+def opinion_pass(evidence: dict[str, ClaimEvidence], settings: Settings) -> dict[str, Opinion]:
+    """The opinion of every claim from its evidence totals."""
+    cfg = settings.opinion
+    return {cid: opinion(ev.r, ev.s, cfg) for cid, ev in evidence.items()}
