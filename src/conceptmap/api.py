@@ -45,6 +45,7 @@ __all__ = [
     "merge_files",
     "plan_rows",
     "read_map",
+    "state_glyphs",
     "validate_paths",
     "write_text",
 ]
@@ -163,6 +164,14 @@ def analyse(
     from conceptmap.analysis import analyse as _analyse
 
     return _analyse(m, settings=settings, as_of=as_of)
+
+
+def state_glyphs() -> dict[str, str]:
+    """The glyph of each claim state by its word (``{"supported": "✓", …}``), so a shell can
+    show states by glyph and word, never by colour alone."""
+    from conceptmap.analysis import STATE_GLYPHS
+
+    return {str(getattr(k, "value", k)): v for k, v in STATE_GLYPHS.items()}
 
 
 def analysis_settings(
