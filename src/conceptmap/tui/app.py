@@ -15,6 +15,7 @@ from typing import Any
 
 from textual.app import App
 from textual.theme import Theme
+from textual.widgets import DataTable, OptionList, Tree
 
 from conceptmap import api
 from conceptmap.errors import ConceptmapError, FileChangedError, InputError, LockedError
@@ -70,6 +71,10 @@ PROJECTOR = Theme(
 )
 
 
+#: Cursor moves the app makes itself (not the user's choice of a claim).
+_MOVES = (Tree.NodeHighlighted, DataTable.RowHighlighted, OptionList.OptionHighlighted)
+
+
 class ConceptmapApp(App[None]):
     """The conceptmap workshop app for one map file."""
 
@@ -118,6 +123,10 @@ class ConceptmapApp(App[None]):
     # ------------------------------------------------------------------ drawing
     def refresh_views(self) -> None:
         """Analyse the map again and redraw every panel from it."""
+        with self.prevent(*_MOVES):
+            self._refresh_views()
+
+    def _refresh_views(self) -> None:
         s = self.session
         m, a = s.map, s.analyse()
         if (
@@ -150,6 +159,10 @@ class ConceptmapApp(App[None]):
 
     def jump_to(self, record_id: str, *, focus: bool = True) -> None:
         """Put the cursor on a concept or proposition (or an evidence item's claim)."""
+        with self.prevent(*_MOVES):
+            self._jump_to(record_id, focus=focus)
+
+    def _jump_to(self, record_id: str, *, focus: bool) -> None:
         m = self.session.map
         screen = self.get_screen_main()
         evidence = None
@@ -191,7 +204,7 @@ class ConceptmapApp(App[None]):
             return "; ".join(p.format(None) for p in err.problems)
         except FileChangedError:
             self._after_edit(None)
-            self.offer_reload()
+            self.call_later(self.offer_reload)  # once the form has closed
             return None
         except LockedError as err:
             self._after_edit(None)

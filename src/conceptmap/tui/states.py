@@ -23,8 +23,13 @@ STATE_STYLES: dict[str, str] = {
 }
 
 
+_GLYPHS: dict[str, str] = {}
+
+
 def state_text(state: Any, *, short: bool = False) -> Text:
     """``? unsupported`` (or only the glyph when ``short``) in the state's colour."""
+    if not _GLYPHS:
+        _GLYPHS.update(api.state_glyphs())
     word = str(getattr(state, "value", state))
-    glyph = api.STATE_GLYPHS.get(state, "·")
+    glyph = _GLYPHS.get(word, "·")
     return Text(glyph if short else f"{glyph} {word}", style=STATE_STYLES.get(word, "bold"))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from rich.table import Table
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
@@ -29,24 +30,22 @@ NAVIGATION = (
 class HelpScreen(ModalScreen[None]):
     """Every key of the app, from the same table as the bindings and the palette."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape,question_mark,q", "dismiss", "Close", id="help.close", tooltip="Close the help"
         ),
     ]
 
     def compose(self) -> ComposeResult:
-        keys = Table.grid(padding=(0, 2))
-        keys.add_column(style="bold", no_wrap=True)
-        keys.add_column(no_wrap=True)
-        keys.add_column()
+        keys = Text()
         for a in ACTIONS:
-            keys.add_row(a.key_display or "^p", a.title, a.help)
-        nav = Table.grid(padding=(0, 2))
-        nav.add_column(style="bold", no_wrap=True)
-        nav.add_column()
+            keys.append(f"{a.key_display or '^p':<12}", style="bold")
+            keys.append(f"{a.title:<30}")
+            keys.append(a.help + "\n", style="dim")
+        nav = Text()
         for k, what in NAVIGATION:
-            nav.add_row(k, what)
+            nav.append(f"{k:<20}", style="bold")
+            nav.append(what + "\n")
         with VerticalScroll(id="help", classes="dialog"):
             yield Static("Keys", classes="form-title")
             yield Static(keys)
@@ -66,7 +65,7 @@ class HelpScreen(ModalScreen[None]):
 class SearchScreen(ModalScreen[tuple[str, str] | None]):
     """Find a concept, proposition or evidence item by any part of its text."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", id="search.close", tooltip="Close the search"),
         Binding(
             "down",
@@ -154,7 +153,7 @@ class SearchScreen(ModalScreen[tuple[str, str] | None]):
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before a delete that takes more with it (undo still brings it back)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Yes, do it"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="No, leave it"),
     ]
@@ -177,7 +176,7 @@ class ConfirmScreen(ModalScreen[bool]):
 class ChangedOnDiskScreen(ModalScreen[str]):
     """The file changed under us: reload (re-applying our edit) or keep editing a copy."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "r",
             "choose('reload')",

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
@@ -40,7 +40,7 @@ __all__ = [
 class CompletingInput(Input):
     """An input where Tab takes the grey completion before moving on (as a shell does)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "tab",
             "complete_next",
@@ -74,7 +74,7 @@ class Form(ModalScreen[bool]):
     """A modal form. Subclasses give ``fields``, ``check`` (field → problem, as you type),
     ``hints`` (field → note that does not block) and ``apply`` (the edit)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape",
             "cancel",
@@ -115,22 +115,23 @@ class Form(ModalScreen[bool]):
     # ------------------------------------------------------------------ machinery
     def compose(self) -> ComposeResult:
         draft = self.capp.drafts.get(self.draft_key, {})
-        with Vertical(id="form", classes="form"):
+        with VerticalScroll(id="form", classes="form"):
             yield Static(Text(self.heading), classes="form-title")
             for f in self.fields():
-                yield Label(f.label, classes="field-label")
                 suggestions = sorted(set(f.suggestions))
-                yield CompletingInput(
-                    value=draft.get(f.name, f.value),
-                    placeholder=f.placeholder,
-                    id=f"f-{f.name}",
-                    suggester=SuggestFromList(suggestions, case_sensitive=False)
-                    if suggestions
-                    else None,
-                    restrict=f.restrict,
-                    max_length=f.max_length,
-                    select_on_focus=False,
-                )
+                with Horizontal(classes="field-row"):
+                    yield Label(f.label, classes="field-label")
+                    yield CompletingInput(
+                        value=draft.get(f.name, f.value),
+                        placeholder=f.placeholder,
+                        id=f"f-{f.name}",
+                        suggester=SuggestFromList(suggestions, case_sensitive=False)
+                        if suggestions
+                        else None,
+                        restrict=f.restrict,
+                        max_length=f.max_length,
+                        select_on_focus=False,
+                    )
                 yield Static("", id=f"m-{f.name}", classes="field-message")
             yield Static("", id="form-error", classes="form-error")
             yield Static(
@@ -139,6 +140,8 @@ class Form(ModalScreen[bool]):
             )
 
     def on_mount(self) -> None:
+        self.query_one("#form").can_focus = False
+        self.query(CompletingInput).first().focus()
         self._revalidate()
 
     def values(self) -> dict[str, str]:
@@ -152,13 +155,12 @@ class Form(ModalScreen[bool]):
             msg = self.query_one(f"#m-{name}", Static)
             inp = self.query_one(f"#f-{name}", Input)
             if name in problems:
-                msg.update("✗ " + problems[name])
-                msg.set_class(True, "-problem")
-                inp.set_class(True, "-invalid")
-            else:
-                msg.update(("· " + notes[name]) if name in notes else "")
-                msg.set_class(False, "-problem")
-                inp.set_class(False, "-invalid")
+                msg.update(Text("✗ " + problems[name]))
+            elif name in notes:
+                msg.update(Text("· " + notes[name]))
+            msg.display = name in problems or name in notes
+            msg.set_class(name in problems, "-problem")
+            inp.set_class(name in problems, "-invalid")
         return problems
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -229,7 +231,7 @@ class ConceptForm(Form):
 
     def fields(self) -> list[Field]:
         value = self.map.concepts[self.concept_id].label if self.concept_id else ""
-        return [Field("label", "Label", value, "e.g. SMB café owners")]
+        return [Field("label", "Concept label", value, "e.g. SMB café owners")]
 
     def check(self, v: dict[str, str]) -> dict[str, str]:
         p = _label_problem(self.map, v["label"], this=self.concept_id)
@@ -358,9 +360,9 @@ class EvidenceForm(Form):
             ),
             Field(
                 "source",
-                "Source (who or what)",
+                "Source",
                 e.source if e else "",
-                "e.g. Maya, Bean There; billing dashboard",
+                "who or what: Maya, Bean There; billing dashboard",
                 sources,
             ),
             Field(
@@ -372,7 +374,7 @@ class EvidenceForm(Form):
             Field("link", "Link", (e.link or "") if e else "", "https://… (optional)"),
             Field(
                 "n",
-                "n (how many people or events)",
+                "n (people, events)",
                 str(e.n) if e else "1",
                 "",
                 (),
@@ -520,9 +522,9 @@ class ImportanceForm(Form):
         return [
             Field(
                 "rating",
-                "Importance, 1 (minor) to 5 (the business rests on it)",
+                "Importance 1–5",
                 str(self.map.importance_of(self.claim_id)),
-                "",
+                "1 minor … 5 the business rests on it",
                 restrict=r"[1-5]?",
                 max_length=1,
             )

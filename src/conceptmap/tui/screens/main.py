@@ -75,11 +75,11 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ selection
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:  # type: ignore[type-arg]
         data = event.node.data
-        if data:
+        if data and event.control.has_focus:
             self.capp.select(data[1])
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key is not None and event.row_key.value:
+        if event.control.has_focus and event.row_key is not None and event.row_key.value:
             self.capp.select(event.row_key.value)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

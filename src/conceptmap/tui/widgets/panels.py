@@ -13,7 +13,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import DataTable, OptionList, Static, Tree
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from conceptmap import api
 from conceptmap.tui.states import state_text
@@ -232,7 +232,7 @@ class GapPanel(OptionList):
         if keep is not None:
             try:
                 self.highlighted = self.get_option_index(keep)
-            except Exception:  # noqa: BLE001  (OptionDoesNotExist: the gap closed)
+            except OptionDoesNotExist:  # the gap closed
                 self.highlighted = 0 if gaps else None
         elif gaps:
             self.highlighted = 0

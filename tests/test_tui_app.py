@@ -1,0 +1,555 @@
+"""The workshop TUI driven by keys (Textual's Pilot), checking the map file on disk after
+every action, not only the screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from conceptmap import api
+from conceptmap.tui.app import ConceptmapApp
+from conceptmap.tui.keys import ACTIONS
+from conceptmap.tui.screens.dialogs import ChangedOnDiskScreen, HelpScreen, SearchScreen
+from conceptmap.tui.screens.forms import (
+    ConceptForm,
+    EvidenceForm,
+    FocusForm,
+    ImportanceForm,
+    PropositionForm,
+    RelationForm,
+)
+from conceptmap.tui.screens.main import MainScreen
+from conceptmap.tui.widgets.panels import ClaimsTable, EvidenceList, GapPanel, Outline
+
+AS_OF = dt.date(2026, 6, 1)
+SIZE = (120, 40)
+OWNERS, SPEED, FEES = "c-owners-00000001", "c-speed-00000002", "c-fees-00000003"
+
+
+def make_app(path: Path) -> ConceptmapApp:
+    return ConceptmapApp(path, as_of=AS_OF, watch_seconds=0)
+
+
+def on_disk(path: Path) -> api.ConceptMap:
+    return api.read_map(path)
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.content)
+
+
+def messages(app: ConceptmapApp) -> str:
+    return " | ".join(
+        text_of(s) for s in app.screen.query(".field-message, .form-error") if s.display
+    )
+
+
+def prop_between(m: api.ConceptMap, source: str, target: str) -> str:
+    return next(p.id for p in m.propositions.values() if (p.source, p.target) == (source, target))
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type into the focused field (as a paste: one key at a time is slow in Pilot)."""
+    field = pilot.app.focused
+    assert isinstance(field, Input), field
+    field.insert_text_at_cursor(text)
+    await pilot.pause()
+
+
+async def clear_field(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("end", "ctrl+u")
+
+
+# ---------------------------------------------------------------------- the main screen
+async def test_main_screen_shows_focus_outline_propositions_gaps_and_detail(
+    small_map_file: Path,
+) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert "What do SMB café owners need?" in text_of(screen.query_one("#focus", Static))
+        assert set(screen.query_one(Outline).nodes_by_concept) == set(app.session.map.concepts)
+        table = screen.query_one(ClaimsTable)
+        assert table.row_count == 4
+        a = api.analyse(on_disk(small_map_file), as_of=AS_OF)
+        gaps = screen.query_one(GapPanel)
+        assert [gaps.get_option_at_index(i).id for i in range(gaps.option_count)] == [
+            c.id for c in a.gaps
+        ]
+        # the first gap is selected and its explanation is in the detail pane
+        first = a.gaps[0]
+        assert app.selected == first.id
+        detail = text_of(screen.query_one("#detail", Static))
+        assert first.reason in detail and first.state.value in detail
+        # every row shows the state by glyph and word
+        row = table.get_row(prop_between(app.session.map, OWNERS, SPEED))
+        state = a.claims[prop_between(app.session.map, OWNERS, SPEED)].state
+        assert str(row[0]) == f"{api.state_glyphs()[state.value]} {state.value}"
+
+
+async def test_a_small_terminal_gets_a_message_not_a_broken_screen(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=(60, 18)) as pilot:
+        await pilot.pause()
+        msg = app.screen.query_one("#too-small", Static)
+        assert msg.display and "60×18" in text_of(msg) and "at least 80×24" in text_of(msg)
+        assert not app.screen.query_one("#main").display
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert app.screen.query_one("#main").display
+
+
+# ---------------------------------------------------------------------- concepts
+async def test_add_concept_is_saved_at_once_and_undo_redo_reach_the_file(
+    small_map_file: Path,
+) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        assert isinstance(app.screen, ConceptForm)
+        await type_text(pilot, "delivery apps")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert [c.label for c in on_disk(small_map_file).find_concepts("delivery apps")] == [
+            "delivery apps"
+        ]
+        assert app.selected == on_disk(small_map_file).find_concepts("delivery apps")[0].id
+        await pilot.press("u")
+        await pilot.pause()
+        assert on_disk(small_map_file).find_concepts("delivery apps") == []
+        await pilot.press("U")
+        await pilot.pause()
+        assert len(on_disk(small_map_file).find_concepts("delivery apps")) == 1
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert on_disk(small_map_file).find_concepts("delivery apps") == []
+
+
+async def test_concept_form_refuses_empty_and_duplicate_labels_and_keeps_the_text(
+    small_map_file: Path,
+) -> None:
+    before = small_map_file.read_bytes()
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConceptForm)
+        assert "a concept needs a label" in messages(app)
+        await type_text(pilot, "Fast  Delivery")
+        assert "already a concept" in messages(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConceptForm)
+        assert small_map_file.read_bytes() == before
+        # Esc closes; the text comes back when the form opens again
+        await pilot.press("escape")
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.query_one("#f-label", Input).value == "Fast  Delivery"
+        await type_text(pilot, " times")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert len(on_disk(small_map_file).find_concepts("Fast Delivery times")) == 1
+
+
+async def test_rename_concept(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        app.jump_to(SPEED)
+        await pilot.press("r")
+        assert isinstance(app.screen, ConceptForm)
+        await clear_field(pilot)
+        await type_text(pilot, "on-time delivery")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert on_disk(small_map_file).concepts[SPEED].label == "on-time delivery"
+
+
+async def test_delete_concept_asks_then_deletes_with_its_propositions(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        app.jump_to(FEES)
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("n")
+        assert FEES in on_disk(small_map_file).concepts
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        m = on_disk(small_map_file)
+        assert FEES not in m.concepts
+        assert all(FEES not in (p.source, p.target) for p in m.propositions.values())
+        assert app.screen.query_one(ClaimsTable).row_count == len(m.propositions)
+        await pilot.press("u")
+        await pilot.pause()
+    assert FEES in on_disk(small_map_file).concepts
+
+
+# ---------------------------------------------------------------------- propositions
+async def test_add_proposition_with_completion_creates_a_missing_target(
+    small_map_file: Path,
+) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        app.jump_to(OWNERS)
+        await pilot.press("p")
+        assert isinstance(app.screen, PropositionForm)
+        assert app.screen.query_one("#f-source", Input).value == "SMB café owners"
+        await pilot.press("tab")
+        await type_text(pilot, "va")
+        await pilot.pause(0.1)
+        await pilot.press("tab")  # takes the completion "value"
+        assert app.screen.query_one("#f-phrase", Input).value == "value"
+        await type_text(pilot, "delivery apps")
+        assert "will be added as a concept" in messages(app)
+        await pilot.press("enter")
+        await pilot.pause()
+    m = on_disk(small_map_file)
+    apps = m.find_concepts("delivery apps")[0].id
+    pid = prop_between(m, OWNERS, apps)
+    assert m.proposition_text(pid) == "SMB café owners — value → delivery apps"
+
+
+async def test_proposition_to_itself_is_refused_inline(small_map_file: Path) -> None:
+    before = small_map_file.read_bytes()
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        app.jump_to(OWNERS)
+        await pilot.press("p", "tab")
+        await type_text(pilot, "are")
+        await pilot.press("tab")
+        await type_text(pilot, "smb cafe owners")
+        # "café" and "cafe" differ: this is a new concept, so a real self-link needs the label
+        await clear_field(pilot)
+        await type_text(pilot, "SMB café owners")
+        assert "cannot join a concept to itself" in messages(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PropositionForm)
+    assert small_map_file.read_bytes() == before
+
+
+async def test_palette_and_delete_key_remove_a_proposition(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        pid = prop_between(app.session.map, SPEED, "c-latte-00000005")
+        app.jump_to(pid)
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+    assert pid not in on_disk(small_map_file).propositions
+
+
+# ---------------------------------------------------------------------- evidence
+async def test_add_evidence_refreshes_the_gap_panel_and_the_file(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        pid = prop_between(app.session.map, SPEED, "c-latte-00000005")
+        before = api.analyse(app.session.map, as_of=AS_OF).claims[pid]
+        app.jump_to(pid)
+        await pilot.press("e")
+        assert isinstance(app.screen, EvidenceForm)
+        await pilot.press("tab")
+        await type_text(pilot, "observ")
+        await pilot.press("tab")
+        await type_text(pilot, "Till logs, Bean There")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Oat lattes sell out by 9am")
+        await pilot.press("tab", "tab", "end", "backspace")
+        await type_text(pilot, "40")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        (e,) = on_disk(small_map_file).evidence_for(pid)
+        assert (e.stance.value, e.kind.value, e.source, e.date, e.quote, e.n) == (
+            "supports",
+            "observation",
+            "Till logs, Bean There",
+            AS_OF,
+            "Oat lattes sell out by 9am",
+            40,
+        )
+        after = app.session.analysis.claims[pid]
+        assert after.evidence_count == before.evidence_count + 1
+        assert app.screen.query_one(EvidenceList).option_count == 1
+        gaps = app.screen.query_one(GapPanel)
+        shown = [gaps.get_option_at_index(i).id for i in range(gaps.option_count)]
+        assert shown == [c.id for c in app.session.analysis.gaps] or shown == ["-none-"]
+
+
+async def test_evidence_form_refuses_future_dates_unknown_kinds_and_bad_links(
+    small_map_file: Path,
+) -> None:
+    before = small_map_file.read_bytes()
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        app.jump_to(SPEED)
+        await pilot.press("e", "tab")
+        await type_text(pilot, "hunch")
+        assert "unknown kind “hunch”" in messages(app)
+        await pilot.press("tab")
+        await type_text(pilot, "Sam")
+        await pilot.press("tab", "end", "ctrl+u")
+        await type_text(pilot, "2026-06-02")
+        assert "is in the future" in messages(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceForm)
+        assert small_map_file.read_bytes() == before
+        # the form went to the first field to fix: the kind
+        assert app.focused is app.screen.query_one("#f-kind", Input)
+        await pilot.press("end", "ctrl+u")
+        await type_text(pilot, "belief")
+        await pilot.press("tab", "tab", "end", "ctrl+u")
+        await type_text(pilot, "2026-05-30")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "javascript:alert(1)")
+        assert "only http, https, mailto and relative links" in messages(app)
+        await pilot.press("ctrl+u")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    (e,) = on_disk(small_map_file).evidence_for(SPEED)
+    assert (e.kind.value, e.source, e.date) == ("belief", "Sam", dt.date(2026, 5, 30))
+
+
+async def test_edit_and_remove_evidence(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        app.jump_to("e-int-00000001")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one(EvidenceList)
+        await pilot.press("E")
+        assert isinstance(app.screen, EvidenceForm)
+        await pilot.press("tab", "tab", "end", "ctrl+u")
+        await type_text(pilot, "Maya (owner)")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert on_disk(small_map_file).evidence["e-int-00000001"].source == "Maya (owner)"
+        app.jump_to("e-int-00000001")
+        await pilot.press("x")
+        await pilot.pause()
+        assert "e-int-00000001" not in on_disk(small_map_file).evidence
+
+
+# ---------------------------------------------------------------------- claims
+async def test_mark_claims_supporting_and_contradicting(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        m = app.session.map
+        latte = prop_between(m, SPEED, "c-latte-00000005")
+        speed = prop_between(m, OWNERS, SPEED)
+        app.jump_to(latte)
+        await pilot.press("s")
+        assert isinstance(app.screen, RelationForm)
+        await pilot.press("tab")
+        await type_text(pilot, "fast delivery — e.g.")
+        assert "cannot support or contradict itself" in messages(app) or "no claim" in messages(app)
+        await clear_field(pilot)
+        await type_text(pilot, "SMB café owners — value → fast")
+        await pilot.pause(0.1)
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        rels = on_disk(small_map_file).relations_of(latte)
+        assert [(r.source, r.kind.value, r.target) for r in rels] == [(latte, "supports", speed)]
+        app.jump_to(SPEED)
+        await pilot.press("c", "tab")
+        await type_text(pilot, "churn is 8 % a month")
+        await pilot.press("enter")
+        await pilot.pause()
+    rels = on_disk(small_map_file).relations_of(SPEED)
+    assert [(r.kind.value, r.target) for r in rels] == [("contradicts", "c-churn-00000004")]
+
+
+async def test_set_importance(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        pid = prop_between(app.session.map, OWNERS, FEES)
+        app.jump_to(pid)
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportanceForm)
+        await pilot.press("backspace", "9")  # refused by the field: 1–5 only
+        assert "type a number from 1 to 5" in messages(app)
+        await pilot.press("5", "enter")
+        await pilot.pause()
+    assert on_disk(small_map_file).propositions[pid].importance == 5
+
+
+async def test_edit_focus_question(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        assert isinstance(app.screen, FocusForm)
+        await clear_field(pilot)
+        await pilot.press("enter")
+        assert "every map answers one question" in messages(app)
+        await type_text(pilot, "Why do café owners switch?")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Why do café owners switch?" in text_of(app.screen.query_one("#focus", Static))
+    assert on_disk(small_map_file).focus_question == "Why do café owners switch?"
+
+
+# ---------------------------------------------------------------------- finding things
+async def test_search_jumps_to_evidence_by_its_quote(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await type_text(pilot, "lunch rush")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == prop_between(app.session.map, OWNERS, SPEED)
+        ev = app.screen.query_one(EvidenceList)
+        assert ev.highlighted_option is not None and ev.highlighted_option.id == "e-int-00000001"
+        await pilot.press("slash")
+        await type_text(pilot, "oat latte")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == "c-latte-00000005"
+        assert app.focused is app.screen.query_one(Outline)
+
+
+async def test_selecting_a_gap_jumps_to_its_claim(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g", "down")
+        gaps = app.screen.query_one(GapPanel)
+        target = gaps.highlighted_option.id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == target
+        if target in app.session.map.propositions:
+            table = app.screen.query_one(ClaimsTable)
+            assert app.focused is table and table.cursor_pid == target
+        else:
+            assert app.focused is app.screen.query_one(Outline)
+
+
+async def test_help_lists_every_key_and_every_binding_has_id_tooltip_and_palette_entry(
+    small_map_file: Path,
+) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        for b in MainScreen.BINDINGS:
+            assert b.id and b.tooltip, b  # type: ignore[union-attr]
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = " ".join(text_of(s) for s in app.screen.query(Static))
+        for a in ACTIONS:
+            assert a.title in shown, a.title
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_palette_runs_actions_by_area_and_action(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "concept: add")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ConceptForm)
+        await type_text(pilot, "loyalty cards")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert on_disk(small_map_file).find_concepts("loyalty cards")
+
+
+# ---------------------------------------------------------------------- the file changed on disk
+def _their_edit(path: Path, label: str) -> None:
+    theirs = api.load(path)
+    theirs.map.add_concept(label)
+    theirs.save()
+
+
+async def test_changed_on_disk_reload_reapplies_the_edit(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        _their_edit(small_map_file, "their concept")
+        await pilot.press("a")
+        await type_text(pilot, "our concept")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChangedOnDiskScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        m = on_disk(small_map_file)
+        assert m.find_concepts("their concept") and m.find_concepts("our concept")
+        assert app.session.map.find_concepts("their concept")
+
+
+async def test_changed_on_disk_keep_editing_as_a_copy(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        _their_edit(small_map_file, "their concept")
+        await pilot.press("a")
+        await type_text(pilot, "our concept")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        copy = small_map_file.with_name("small-copy.cmap.json")
+        assert app.session.path == copy
+        await pilot.press("a")
+        await type_text(pilot, "second idea")
+        await pilot.press("enter")
+        await pilot.pause()
+    theirs, ours = on_disk(small_map_file), on_disk(copy)
+    assert theirs.find_concepts("their concept") and not theirs.find_concepts("our concept")
+    assert ours.find_concepts("our concept") and ours.find_concepts("second idea")
+
+
+async def test_reload_that_cannot_reapply_keeps_the_edit_as_a_copy(small_map_file: Path) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        theirs = api.load(small_map_file)
+        theirs.map.update_concept(SPEED, label="speedy delivery")
+        theirs.save()
+        app.jump_to(SPEED)
+        await pilot.press("r", "end", "ctrl+u")
+        await type_text(pilot, "on-time delivery")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+    assert on_disk(small_map_file).concepts[SPEED].label == "speedy delivery"
+    copy = small_map_file.with_name("small-copy.cmap.json")
+    assert on_disk(copy).concepts[SPEED].label == "on-time delivery"
+
+
+async def test_watching_the_file_offers_a_reload_without_an_edit(small_map_file: Path) -> None:
+    app = ConceptmapApp(small_map_file, as_of=AS_OF, watch_seconds=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        _their_edit(small_map_file, "their concept")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ChangedOnDiskScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.session.map.find_concepts("their concept")
+        assert (
+            app.screen.query_one(Outline).nodes_by_concept.keys() == app.session.map.concepts.keys()
+        )
+
+
+@pytest.mark.parametrize("what", ["svg", "report"])
+async def test_export_from_inside_the_tui(small_map_file: Path, what: str) -> None:
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("X" if what == "svg" else "R")
+        await pilot.pause(0.5)
+    out = small_map_file.with_name("small.svg" if what == "svg" else "small.gaps.md")
+    text = out.read_text(encoding="utf-8")
+    assert ("<svg" in text) if what == "svg" else ("fast delivery" in text)
