@@ -58,7 +58,13 @@ class _Section(BaseModel):
 class EvidenceSettings(_Section):
     """§1: the ladder and recency. ``ladder`` holds the multiplier m of levels 1–5."""
 
-    ladder: tuple[Positive, Positive, Positive, Positive, Positive] = (0.25, 0.5, 1.0, 2.0, 4.0)
+    ladder: Annotated[list[Positive], Field(min_length=5, max_length=5)] = [
+        0.25,
+        0.5,
+        1.0,
+        2.0,
+        4.0,
+    ]
     half_life_days: Positive = 180.0
     half_life_by_kind: dict[str, Positive] = {
         "analytics": 90.0,

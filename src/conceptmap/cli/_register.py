@@ -5,3 +5,4 @@ from conceptmap.cli import merge  # noqa: F401
 from conceptmap.cli import history  # noqa: F401
 from conceptmap.cli import plan  # noqa: F401
 from conceptmap.cli import serve  # noqa: F401
+from conceptmap.cli import gaps  # noqa: F401
