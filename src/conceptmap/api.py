@@ -36,9 +36,11 @@ __all__ = [
     "create_map",
     "diff_versions",
     "dump_map",
+    "export_map",
     "find_maps",
     "forecast",
     "hierarchy",
+    "import_cxl",
     "json_schema",
     "load",
     "map_history",
@@ -191,6 +193,86 @@ def outline(m: ConceptMap) -> dict[str, Any]:
     from conceptmap.report.outline import build_outline
 
     return build_outline(m)
+
+
+def export_map(
+    m: ConceptMap,
+    out: str | os.PathLike[str],
+    *,
+    engine: str | None = None,
+    as_of: dt.date | None = None,
+    gaps: bool = True,
+    around: str | None = None,
+    depth: int = 1,
+    redact: bool = False,
+) -> list[str]:
+    """Write ``m`` to ``out`` in the format its suffix names (svg, png, pdf, dot, cxl, graphml,
+    md, mmd, csv; see :mod:`conceptmap.render.export`), atomically. Returns the lines to tell
+    the user (engine switched for a big map, positions computed, what CXL cannot hold)."""
+    from conceptmap.render.export import export_bytes, format_for, layout_boxes
+
+    fmt = format_for(out)
+    if fmt != "cxl":
+        done = export_bytes(
+            m, fmt, engine=engine, as_of=as_of, gaps=gaps, around=around, depth=depth, redact=redact
+        )
+        _write_output(out, done.data)
+        return done.notes
+    from conceptmap.formats.cxl import dump_cxl, own_positions
+    from conceptmap.render.select import neighbourhood
+
+    part = neighbourhood(m, around, depth) if around is not None else m
+    positions, notes = own_positions(part), ["positions: kept from the map"]
+    if positions is None:
+        positions, note = layout_boxes(part)
+        notes = [note]
+    skipped = [
+        f"{n} {what}"
+        for n, what in ((len(part.evidence), "evidence items"), (len(part.relations), "relations"))
+        if n
+    ]
+    if skipped:
+        notes.append(f"left out of the CXL (it has no place for them): {', '.join(skipped)}")
+    _write_output(out, dump_cxl(part, positions))
+    return notes
+
+
+def _write_output(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace an output file atomically (temp file in the same folder, rename), without the
+    lock sidecar of map saves: an exported drawing is not edited by two people."""
+    import tempfile
+
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir():
+        raise InputError("the folder does not exist", path=str(target))
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def import_cxl(
+    src: str | os.PathLike[str], dst: str | os.PathLike[str], *, force: bool = False
+) -> tuple[MapFile, list[str]]:
+    """Read a CmapTools CXL file and save it as a new map ``dst`` (refused when ``dst``
+    exists, unless ``force``). Returns the map file and the lines to tell the user."""
+    from conceptmap.formats.cxl import read_cxl
+
+    p = Path(dst)
+    if not p.name.endswith(MAP_SUFFIX):
+        raise UsageError(f"map files are named *{MAP_SUFFIX}", path=str(p))
+    if p.exists() and not force:
+        raise UsageError(
+            "already exists; choose another name or pass --force to overwrite it", path=str(p)
+        )
+    imported = read_cxl(src)
+    return MapFile.create(p, imported.map, force=force), imported.notes()
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:

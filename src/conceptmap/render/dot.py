@@ -329,7 +329,9 @@ def map_to_dot(
     def edge(a: str, b: str, pids: list[str], *, head: bool) -> None:
         nonlocal edge_no
         cross = bool(pids) and all(pid in h.cross_links for pid in pids)
-        constrain = any(constraining(pid) for pid in pids)
+        # A phrase always sits below its source; only the arrow into the target of a
+        # cross-link (or of a link back up the hierarchy) leaves the ranks alone.
+        constrain = not head or b in m.linking_phrases or any(constraining(p) for p in pids)
         classes = ["cm-connection"] + (["cm-cross-link"] if cross else [])
         attrs: list[tuple[str, str | int | float]] = [("id", f"{mid}-e{edge_no}")]
         edge_no += 1
