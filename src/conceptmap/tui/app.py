@@ -439,13 +439,18 @@ class ConceptmapApp(App[None]):
     def _export(self, what: str) -> None:
         s = self.session
         stem = s.path.name.removesuffix(api.MAP_SUFFIX)
+        name = "export_svg" if what == "svg" else "gap_report"
+        fn = getattr(api, name, None)
+        if fn is None:
+            self.notify(f"This build has no {name} in conceptmap.api yet.", severity="error")
+            return
         try:
             if what == "svg":
                 target = s.path.with_name(f"{stem}.svg")
-                api.export_svg(s.map, target, as_of=s.as_of)  # type: ignore[attr-defined]
+                fn(s.map, target, as_of=s.as_of)
             else:
                 target = s.path.with_name(f"{stem}.gaps.md")
-                api.write_text(target, api.gap_report(s.map, as_of=s.as_of, format="markdown"))  # type: ignore[attr-defined]
+                api.write_text(target, fn(s.map, as_of=s.as_of, format="markdown"))
         except ConceptmapError as err:
             self.notify(err.lines()[0], severity="error", timeout=8)
             return

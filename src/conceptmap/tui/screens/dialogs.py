@@ -39,7 +39,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         keys = Text()
         for a in ACTIONS:
-            keys.append(f"{a.key_display or '^p':<12}", style="bold")
+            keys.append(f"{a.key_display or 'palette':<12}", style="bold")
             keys.append(f"{a.title:<30}")
             keys.append(a.help + "\n", style="dim")
         nav = Text()

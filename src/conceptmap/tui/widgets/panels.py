@@ -288,23 +288,26 @@ class DetailPane(Static):
         self.update(t)
         keep = evidence.highlighted_option.id if evidence.highlighted_option is not None else None
         for e in m.evidence_for(claim_id):
+            supports = e.stance.value == "supports"
             line = Text()
-            line.append(
-                "✓ supports" if e.stance.value == "supports" else "✗ contradicts", style="bold"
-            )
+            line.append("supports" if supports else "contradicts", style="bold")
             line.append(f" · {e.kind.value} · ")
             line.append(_one_line(e.source))
             line.append(f" · {e.date.isoformat()}")
             if e.n > 1:
                 line.append(f" · n={e.n}")
             if e.quote:
-                line.append("\n   “")
+                line.append("\n“")
                 line.append(_one_line(e.quote), style="italic")
                 line.append("”")
             if e.link:
-                line.append("\n   ")
+                line.append("\n")
                 line.append(e.link, style="underline")
-            options.append(Option(line, id=e.id))
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(width=1, style="bold")
+            grid.add_column(ratio=1)
+            grid.add_row("✓" if supports else "✗", line)
+            options.append(Option(grid, id=e.id))
         evidence.clear_options()
         evidence.add_options(options)
         evidence.border_subtitle = f"{len(options)} items" if options else "none yet: press e"
