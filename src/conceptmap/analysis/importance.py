@@ -34,6 +34,7 @@ __all__ = [
     "importance_value",
     "pagerank",
     "percentile_ranks",
+    "sampled_betweenness",
     "structure_measures",
 ]
 
@@ -146,6 +147,22 @@ def _accumulate(out: np.ndarray, row: np.ndarray, src: int, eu: np.ndarray, ev: 
     out += delta
 
 
+def sampled_betweenness(adj: sparse.csr_matrix, k: int, seed: int) -> np.ndarray:
+    """Betweenness estimated from ``k`` sources drawn with ``random.Random(seed)`` from the
+    nodes in index (sorted id) order: the figures of ``networkx.betweenness_centrality(G, k,
+    seed, normalized=False)``, including its rescaling (a sampled source cannot be its own
+    intermediate, so sources scale by (n−1)/(k−1), the others by (n−1)/k)."""
+    n = adj.shape[0]
+    if k >= n:
+        return betweenness(adj, list(range(n))) / 2
+    sources = random.Random(seed).sample(range(n), k)
+    raw = betweenness(adj, sorted(sources)) / 2
+    scale = np.full(n, (n - 1) / k)
+    if k > 1:
+        scale[sources] = (n - 1) / (k - 1)
+    return raw * scale
+
+
 def articulation_points(adj: sparse.csr_matrix) -> np.ndarray:
     """A boolean per node: removing it disconnects its component."""
     n = adj.shape[0]
@@ -182,9 +199,7 @@ def structure_measures(m: ConceptMap, settings: Settings) -> dict[str, ConceptSt
     ids, adj = _adjacency(m)
     n = len(ids)
     pr = pagerank(adj, cfg.pagerank_alpha)
-    k = min(n, cfg.betweenness_k)
-    sources = sorted(random.Random(cfg.seed).sample(range(n), k)) if k < n else list(range(n))
-    bc = betweenness(adj, sources)
+    bc = sampled_betweenness(adj, min(n, cfg.betweenness_k), cfg.seed)
     pr_pct, bc_pct = percentile_ranks(pr), percentile_ranks(bc)
     art = articulation_points(adj)
     return {
