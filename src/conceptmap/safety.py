@@ -67,15 +67,16 @@ def html_text(text: str) -> str:
     return html.escape(strip_controls(text), quote=True)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~^$&])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^$])")
 
 
 def markdown_text(text: str) -> str:
     """``text`` escaped so Markdown shows it literally, on one line (safe in table cells)."""
     text = strip_controls(text, keep_newlines=False)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    # Keep raw HTML inert even in renderers that ignore backslash escapes before < and &.
-    return text.replace("<", "&lt;").replace(">", "&gt;").replace("\\&", "&amp;")
+    # Raw HTML stays inert as entities (a backslash before < would show up, then "&lt;"
+    # would be escaped twice and show as "&lt;"); the rest is backslash-escaped.
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def terminal_text(text: str, *, keep_newlines: bool = False) -> str:

@@ -29,6 +29,7 @@ import itertools
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from conceptmap.model import ConceptMap
 from conceptmap.model.hierarchy import hierarchy
@@ -89,6 +90,7 @@ _BORDER: dict[str, tuple[str, int]] = {
 }
 
 TOOLTIP_MAX = 1200
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 
 @dataclass(frozen=True)
@@ -246,7 +248,8 @@ def map_to_dot(
         attrs += [("label", label), ("tooltip", _clip(tooltip)), ("class", " ".join(classes))]
         link = next((safe_link(lk.url) for lk in c.links if safe_link(lk.url)), None)
         if link:
-            attrs += [("URL", link), ("target", "_blank")]
+            # Graphviz writes URL into href without escaping <, > or quotes: percent-encode.
+            attrs += [("URL", quote(link, safe=_URL_SAFE)), ("target", "_blank")]
         out.append(f"  {name} {_attrs(attrs)};")
 
     # --- propositions grouped per drawn edge
