@@ -437,21 +437,27 @@ class ConceptmapApp(App[None]):
         self._export("report")
 
     def _export(self, what: str) -> None:
+        """Write the SVG drawing or the gap report next to the map (with today's states)."""
         s = self.session
         stem = s.path.name.removesuffix(api.MAP_SUFFIX)
-        name = "export_svg" if what == "svg" else "gap_report"
-        fn = getattr(api, name, None)
-        if fn is None:
-            self.notify(f"This build has no {name} in conceptmap.api yet.", severity="error")
-            return
         try:
             if what == "svg":
                 target = s.path.with_name(f"{stem}.svg")
-                fn(s.map, target, as_of=s.as_of)
+                notes = api.export_map(s.map, target, as_of=s.as_of)
             else:
+                report = getattr(api, "gap_report", None)
+                if report is None:
+                    self.notify(
+                        "This build has no gap report in conceptmap.api yet; run "
+                        "`conceptmap gaps MAP --format markdown`.",
+                        severity="error",
+                        timeout=8,
+                    )
+                    return
                 target = s.path.with_name(f"{stem}.gaps.md")
-                api.write_text(target, fn(s.map, as_of=s.as_of, format="markdown"))
+                api.write_text(target, report(s.map, as_of=s.as_of, format="markdown"))
+                notes = []
         except ConceptmapError as err:
             self.notify(err.lines()[0], severity="error", timeout=8)
             return
-        self.notify(f"Wrote {target}", timeout=6)
+        self.notify("\n".join([f"Wrote {target}", *notes]), timeout=6)

@@ -131,53 +131,72 @@ class ClaimsTable(DataTable[Any]):
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
         self._rows: dict[str, tuple[Any, ...]] = {}
         self._order: list[str] = []
+        self._texts: dict[str, Text] = {}
+        self._signature: tuple[Any, ...] = ()
 
     def on_mount(self) -> None:
         for key, label in self.COLUMNS:
             self.add_column(label, key=key)
 
     def show(self, m: api.ConceptMap, analysis: Any) -> None:
-        h = api.hierarchy(m)
-        big = len(h.level) + 1
-
-        def order(pid: str) -> tuple[Any, ...]:
-            p = m.propositions[pid]
-            return (
-                h.level.get(p.source, big),
-                h.level.get(p.target, big),
-                m.proposition_text(pid),
-                pid,
-            )
-
-        ids = sorted(m.propositions, key=order)
+        sig = (
+            tuple(m.propositions.values()),
+            tuple(c.label for c in m.concepts.values()),
+            tuple(lp.label for lp in m.linking_phrases.values()),
+        )
+        if sig != self._signature:
+            self._signature = sig
+            self._texts, ids = self._layout(m)
+        else:
+            ids = self._order
+        claims = analysis.claims if analysis is not None else {}
         rows: dict[str, tuple[Any, ...]] = {}
         for pid in ids:
-            c = analysis.claims.get(pid) if analysis is not None else None
-            text = Text(_one_line(m.proposition_text(pid)))
-            if pid in h.cross_links:
-                text.append("  ⤳", style="bold")
+            c = claims.get(pid)
             rows[pid] = (
-                state_text(c.state) if c else Text("…"),
-                Text(f"{c.gap_score:.2f}" if c and c.is_gap else "–", justify="right"),
-                Text(str(c.evidence_count if c else len(m.evidence_for(pid))), justify="right"),
-                text,
+                str(c.state) if c else "…",
+                f"{c.gap_score:.2f}" if c and c.is_gap else "–",
+                c.evidence_count if c else len(m.evidence_for(pid)),
             )
         if ids == self._order:
             for pid, row in rows.items():
                 old = self._rows.get(pid)
-                for (key, _), new_cell, old_cell in zip(
-                    self.COLUMNS, row, old or (None,) * 4, strict=True
-                ):
-                    if old is None or new_cell != old_cell:
-                        self.update_cell(pid, key, new_cell)
+                if old != row:
+                    for key, value in zip(("state", "gap", "ev"), self._cells(row), strict=True):
+                        self.update_cell(pid, key, value)
         else:
             cursor = self.cursor_pid
             self.clear()
             for pid in ids:
-                self.add_row(*rows[pid], key=pid)
+                self.add_row(*self._cells(rows[pid]), self._texts[pid], key=pid)
             if cursor in rows:
                 self.select_pid(cursor, scroll=False)
         self._rows, self._order = rows, ids
+
+    @staticmethod
+    def _cells(row: tuple[Any, ...]) -> tuple[Text, Text, Text]:
+        state, gap, ev = row
+        return (
+            state_text(state) if state != "…" else Text("…"),
+            Text(gap, justify="right"),
+            Text(str(ev), justify="right"),
+        )
+
+    @staticmethod
+    def _layout(m: api.ConceptMap) -> tuple[dict[str, Text], list[str]]:
+        """Each proposition's text and the hierarchy order (only when the structure changed)."""
+        h = api.hierarchy(m)
+        big = len(h.level) + 1
+        texts: dict[str, Text] = {}
+        keys: dict[str, tuple[Any, ...]] = {}
+        for pid, p in m.propositions.items():
+            plain = _one_line(m.proposition_text(pid))
+            text = Text(plain)
+            if pid in h.cross_links:
+                text.append("  ⤳", style="bold")
+            texts[pid] = text
+            keys[pid] = (h.level.get(p.source, big), h.level.get(p.target, big), plain, pid)
+        return texts, sorted(keys, key=keys.__getitem__)
 
     @property
     def cursor_pid(self) -> str | None:
@@ -196,23 +215,41 @@ class ClaimsTable(DataTable[Any]):
 
 
 class GapPanel(OptionList):
-    """The ranked gaps: claims nobody checked or the evidence argues with, most urgent first."""
+    """The ranked gaps: claims nobody checked or the evidence argues with, most urgent first.
+
+    Only the first :attr:`LIMIT` are listed (a room works down from the top; ``conceptmap
+    gaps`` lists them all), and the list is rebuilt only when what it shows changed."""
+
+    LIMIT = 60
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self._shown: list[tuple[Any, ...]] = []
 
     def show(self, m: api.ConceptMap, analysis: Any) -> None:
         gaps = list(analysis.gaps) if analysis is not None else []
+        top = gaps[: self.LIMIT]
+        rows = [
+            (c.id, str(c.state), round(c.gap_score, 2), c.stale, _one_line(m.claim_text(c.id)))
+            for c in top
+        ]
+        self.border_subtitle = (
+            f"{len(gaps)} gaps"
+            if len(gaps) <= self.LIMIT
+            else f"top {self.LIMIT} of {len(gaps)} gaps"
+        )
+        if rows == self._shown and self.option_count:
+            return
+        self._shown = rows
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
         options = []
-        for rank, c in enumerate(gaps, 1):
+        for rank, (c, (_, _, score, stale, text)) in enumerate(zip(top, rows, strict=True), 1):
             t = state_text(c.state)
-            t.append(f"  gap {c.gap_score:.2f}", style="bold")
-            if c.stale:
+            t.append(f"  gap {score:.2f}", style="bold")
+            if stale:
                 t.append("  stale", style="italic")
             t.append("\n")
-            t.append(
-                _one_line(m.claim_text(c.id))
-                if c.id in m.propositions or c.id in m.concepts
-                else c.text
-            )
+            t.append(text)
             grid = Table.grid(padding=(0, 1))
             grid.add_column(justify="right", width=3, style="bold")
             grid.add_column(ratio=1)
@@ -226,15 +263,25 @@ class GapPanel(OptionList):
                     disabled=True,
                 )
             )
+        elif len(gaps) > self.LIMIT:
+            options.append(
+                Option(
+                    Text(
+                        f"… {len(gaps) - self.LIMIT} more: `conceptmap gaps` lists them all",
+                        style="italic",
+                    ),
+                    id="-more-",
+                    disabled=True,
+                )
+            )
         self.clear_options()
         self.add_options(options)
-        self.border_subtitle = f"{len(gaps)} gaps"
         if keep is not None:
             try:
                 self.highlighted = self.get_option_index(keep)
             except OptionDoesNotExist:  # the gap closed
-                self.highlighted = 0 if gaps else None
-        elif gaps:
+                self.highlighted = 0 if top else None
+        elif top:
             self.highlighted = 0
 
 
