@@ -26,6 +26,7 @@ of text goes through :func:`conceptmap.safety.dot_string`. The output is determi
 from __future__ import annotations
 
 import itertools
+import re
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -131,8 +132,13 @@ def wrap_label(text: str, width: int = 22) -> str:
     return "\n".join(lines)
 
 
+# Text with none of what dot_string changes (quotes, backslashes, &, line breaks, controls):
+# most attribute values. Checking is several times cheaper than escaping.
+_PLAIN = re.compile(r"[\w .,:;#%/=+()'?!*@<>{}\[\]|~^$-]*")
+
+
 def _q(text: str) -> str:
-    return f'"{dot_string(text)}"'
+    return f'"{text}"' if _PLAIN.fullmatch(text) else f'"{dot_string(text)}"'
 
 
 def _attrs(pairs: Iterable[tuple[str, str | int | float]]) -> str:
@@ -199,12 +205,22 @@ def map_to_dot(
     graph += list(opt.extra_graph_attrs.items())
     out.append("  graph " + _attrs(graph) + ";")
     out.append("  node " + _attrs([("fontname", FONT)]) + ";")
-    out.append("  edge " + _attrs([("fontname", FONT), ("arrowsize", "0.7")]) + ";")
+    out.append(
+        "  edge " + _attrs([("fontname", FONT), ("arrowsize", "0.7"), ("color", "#555555")]) + ";"
+    )
 
     def claim_mark(cid: str) -> ClaimMark | None:
         return marks.get(cid) if marks is not None else None
 
-    # --- concepts
+    # --- concepts (defaults first: fewer attributes to write and for dot to read)
+    concept_defaults = [
+        ("shape", "box"),
+        ("style", "rounded,filled"),
+        ("fontsize", 14),
+        ("fillcolor", "white"),
+        ("color", "black"),
+    ]
+    out.append("  node " + _attrs(concept_defaults) + ";")
     for cid in sorted(m.concepts):
         c = m.concepts[cid]
         name = names[cid]
@@ -221,9 +237,6 @@ def map_to_dot(
                 ("color", "#6E6E6E"),
                 ("fontsize", 12),
             ]
-        else:
-            attrs += [("shape", "box"), ("style", "rounded,filled"), ("fontsize", 14)]
-            attrs.append(("fillcolor", "white"))
         if mark is not None:
             classes += ["cm-claim", f"cm-state-{mark.state}"] + (["cm-stale"] if mark.stale else [])
             style, peripheries = _BORDER.get(mark.state, ("rounded,filled", 1))
@@ -286,6 +299,16 @@ def map_to_dot(
         return _clip("\n\n".join(parts))
 
     # --- linking phrases
+    phrase_defaults = [
+        ("shape", "plaintext"),
+        ("style", ""),
+        ("fontsize", 11),
+        ("margin", "0.04,0.02"),
+        ("height", "0.2"),
+        ("width", "0.2"),
+        ("fillcolor", "white"),
+    ]
+    out.append("  node " + _attrs(phrase_defaults) + ";")
     mixed_phrase: set[str] = set()
     for lid in sorted(m.linking_phrases):
         lp = m.linking_phrases[lid]
@@ -293,14 +316,7 @@ def map_to_dot(
         pids = by_phrase.get(lid, [])
         label = wrap_label(lp.label, opt.wrap)
         classes = ["cm-phrase", f"cm-id-{lid}"]
-        attrs = [
-            ("id", f"{mid}-{name}"),
-            ("shape", "plaintext"),
-            ("fontsize", 11),
-            ("margin", "0.04,0.02"),
-            ("height", "0.2"),
-            ("width", "0.2"),
-        ]
+        attrs = [("id", f"{mid}-{name}")]
         states = states_of(pids)
         worst = _worst(states)
         if worst is not None:
@@ -358,8 +374,6 @@ def map_to_dot(
                     ("fontcolor", PALETTE.get(worst, "black")),
                     ("fontsize", 12),
                 ]
-        else:
-            attrs.append(("color", "#555555"))
         attrs += [("tooltip", prop_tooltip(pids)), ("class", " ".join(classes))]
         out.append(f"  {names[a]} -> {names[b]} {_attrs(attrs)};")
 
@@ -395,7 +409,9 @@ def _legend(mid: str, level: Mapping[str, int], names: Mapping[str, str]) -> lis
             ]
         )
         + ";",
-        "    node " + _attrs([("fontsize", 10), ("height", "0.3")]) + ";",
+        "    node "
+        + _attrs([("fontsize", 10), ("height", "0.3"), ("margin", "0.11,0.055"), ("width", "0.5")])
+        + ";",
     ]
     keys = []
     for i, state in enumerate(STATE_ORDER):
