@@ -16,9 +16,9 @@ evaluated in topological order; inside a cycle ``dσ/dt = f(σ) − σ`` is inte
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import networkx as nx
-from pydantic import BaseModel, ConfigDict
 
 from conceptmap.analysis.results import MapContradiction, State
 from conceptmap.analysis.settings import ArgumentationSettings, Settings
@@ -37,15 +37,14 @@ __all__ = [
 Edge = tuple[str, str, str]  # (source, "attack" | "support", target)
 
 
-class ArgumentationResult(BaseModel):
+@dataclass(frozen=True)
+class ArgumentationResult:
     """σ of every claim, whether every cycle settled, and the steps the slowest one took."""
-
-    model_config = ConfigDict(frozen=True)
 
     sigma: dict[str, float]
     converged: bool
     steps: int
-    unsettled: list[str] = []
+    unsettled: list[str] = field(default_factory=list)
 
 
 def aggregate(values: Iterable[float]) -> float:
@@ -78,9 +77,7 @@ def dfquad(
         (attackers if kind == "attack" else supporters).setdefault(tgt, []).append(src)
         g.add_edge(src, tgt)
     if g.number_of_nodes() == 0:
-        return ArgumentationResult.model_construct(
-            sigma=sigma, converged=True, steps=0, unsettled=[]
-        )
+        return ArgumentationResult(sigma=sigma, converged=True, steps=0, unsettled=[])
 
     def f(node: str, values: dict[str, float]) -> float:
         va = aggregate(values[a] for a in attackers.get(node, ()))
@@ -88,26 +85,32 @@ def dfquad(
         return combine(tau[node], va, vs)
 
     cond = nx.condensation(g)
+    first = {c: min(data["members"]) for c, data in cond.nodes(data=True)}
     converged, max_steps, unsettled = True, 0, []
-    for comp in nx.lexicographical_topological_sort(
-        cond, key=lambda c: min(cond.nodes[c]["members"])
-    ):
+    for comp in nx.lexicographical_topological_sort(cond, key=first.__getitem__):
         members = sorted(cond.nodes[comp]["members"])
         if len(members) == 1:
             sigma[members[0]] = f(members[0], sigma)
             continue
-        ok, steps = _settle(members, sigma, f, cfg)
+        needed = set(members)
+        for n in members:
+            needed.update(attackers.get(n, ()), supporters.get(n, ()))
+        local = {n: sigma[n] for n in sorted(needed)}
+        ok, steps = _settle(members, local, f, cfg)
+        for n in members:
+            sigma[n] = local[n]
         max_steps = max(max_steps, steps)
         if not ok:
             converged = False
             unsettled.extend(members)
-    return ArgumentationResult.model_construct(
+    return ArgumentationResult(
         sigma=sigma, converged=converged, steps=max_steps, unsettled=sorted(unsettled)
     )
 
 
 def _settle(members: list[str], sigma: dict[str, float], f, cfg: ArgumentationSettings):  # type: ignore[no-untyped-def]
-    """Integrate dσ/dt = f(σ) − σ over one cycle with RK4 until max |f(σ) − σ| < tolerance."""
+    """Integrate dσ/dt = f(σ) − σ over one cycle with RK4 until max |f(σ) − σ| < tolerance.
+    ``sigma`` holds the cycle's members and the arguments they read (updated in place)."""
     h = cfg.step
 
     def deriv(state: dict[str, float]) -> dict[str, float]:

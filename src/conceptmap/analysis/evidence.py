@@ -18,8 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 from conceptmap.analysis.settings import EvidenceSettings, Settings
 from conceptmap.model import KIND_LEVEL, ConceptMap, Evidence
@@ -34,7 +33,8 @@ __all__ = [
 ]
 
 
-class ClaimEvidence(BaseModel):
+@dataclass(frozen=True, slots=True)
+class ClaimEvidence:
     """The evidence totals of one claim on the analysis date.
 
     ``r``/``s``: decayed supporting/contradicting totals (a source counted once);
@@ -43,8 +43,6 @@ class ClaimEvidence(BaseModel):
     ``newest_half_life`` its kind's half-life; ``max_level``: highest ladder level present.
     ``half_lives``: the distinct half-lives of the items (one → closed-form forecast).
     """
-
-    model_config = ConfigDict(frozen=True)
 
     r: float = 0.0
     s: float = 0.0
@@ -125,7 +123,7 @@ def claim_evidence(items: list[Evidence], as_of: dt.date, cfg: EvidenceSettings)
     say_r, say_s = fuse(say)
     do_r, do_s = fuse(do)
     assert newest is not None
-    return ClaimEvidence.model_construct(
+    return ClaimEvidence(
         r=r,
         s=s,
         r0=r0,

@@ -15,10 +15,10 @@ their mean rank (all equal → 0.5 each).
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 from scipy import sparse
 from scipy.stats import rankdata
 
@@ -39,10 +39,9 @@ __all__ = [
 ]
 
 
-class ConceptStructure(BaseModel):
+@dataclass(frozen=True, slots=True)
+class ConceptStructure:
     """The structural parts of one concept."""
-
-    model_config = ConfigDict(frozen=True)
 
     pagerank: float
     betweenness: float
@@ -203,7 +202,7 @@ def structure_measures(m: ConceptMap, settings: Settings) -> dict[str, ConceptSt
     pr_pct, bc_pct = percentile_ranks(pr), percentile_ranks(bc)
     art = articulation_points(adj)
     return {
-        cid: ConceptStructure.model_construct(
+        cid: ConceptStructure(
             pagerank=float(pr[i]),
             betweenness=float(bc[i]),
             pagerank_pct=float(pr_pct[i]),

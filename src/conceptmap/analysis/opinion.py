@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 from conceptmap.analysis.evidence import ClaimEvidence
 from conceptmap.analysis.settings import OpinionSettings, Settings
@@ -17,10 +17,9 @@ from conceptmap.analysis.settings import OpinionSettings, Settings
 __all__ = ["Opinion", "degree_of_conflict", "opinion", "opinion_pass"]
 
 
-class Opinion(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Opinion:
     """A binomial opinion: belief, disbelief, uncertainty (summing to 1) and projected P."""
-
-    model_config = ConfigDict(frozen=True)
 
     r: float
     s: float
@@ -36,7 +35,7 @@ def opinion(r: float, s: float, cfg: OpinionSettings | None = None) -> Opinion:
     cfg = cfg or OpinionSettings()
     total = r + s + cfg.prior_weight
     b, d, u = r / total, s / total, cfg.prior_weight / total
-    return Opinion.model_construct(r=r, s=s, b=b, d=d, u=u, P=b + cfg.base_rate * u)
+    return Opinion(r=r, s=s, b=b, d=d, u=u, P=b + cfg.base_rate * u)
 
 
 def degree_of_conflict(say: Opinion, do: Opinion) -> float:

@@ -18,8 +18,7 @@ supported      otherwise
 from __future__ import annotations
 
 import datetime as dt
-
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 from conceptmap.analysis.evidence import ClaimEvidence
 from conceptmap.analysis.opinion import Opinion
@@ -33,9 +32,8 @@ __all__ = ["ClaimState", "is_stale", "state_of", "states_pass"]
 _EPS = 1e-9
 
 
-class ClaimState(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, slots=True)
+class ClaimState:
     state: State
     stale: bool
 
@@ -75,7 +73,7 @@ def states_pass(
 ) -> dict[str, ClaimState]:
     cfg = settings.states
     return {
-        cid: ClaimState.model_construct(
+        cid: ClaimState(
             state=state_of(opinions[cid], ev.count, cfg), stale=is_stale(ev, as_of, cfg)
         )
         for cid, ev in evidence.items()
