@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from conceptmap.cli import run
@@ -101,3 +102,20 @@ def test_plan_survives_round_trip_and_goes_with_its_claim(tmp_path: Path) -> Non
     assert not m.plan
     m.undo()
     assert m.plan_for(pid) is not None
+
+
+def test_listing_puts_overdue_first_with_states(tmp_path: Path, capsys) -> None:
+    path, pid = _map(tmp_path)
+    m = read_map(path)
+    concept = m.propositions[pid].target
+    m.set_plan(pid, owner="Ana", next_test="observe 5 lunch rushes", due=dt.date(2026, 12, 15))
+    m.set_plan(concept, owner="Ben", next_test="pull delivery-time analytics",
+               due=dt.date(2026, 11, 1))
+    path.write_bytes(dump_map(m))
+    assert run(["plan", str(path), "--as-of", "2026-11-23", "--format", "json"]) == 0
+    items = json.loads(capsys.readouterr().out)["items"]
+    assert [(i["owner"], i["overdue"]) for i in items] == [("Ben", True), ("Ana", False)]
+    assert items[1]["state"] == "unsupported"
+    assert run(["plan", str(path), "--as-of", "2026-11-23"]) == 0
+    text = capsys.readouterr().out
+    assert text.index("OVERDUE") < text.index("Ana")

@@ -1,0 +1,159 @@
+"""diff, history and forecast over real git repositories, against figures worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from conceptmap.cli import run
+from conceptmap.formats import dump_map, read_map
+from conceptmap.model import ConceptMap
+
+
+def _git(repo: Path, *args: str, date: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    if date:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, env=env, check=True
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """Three versions of a small map, committed a week or more apart.
+
+    v1 (2026-10-01): two propositions, no evidence: two unsupported gaps.
+    v2 (2026-10-15): three analytics items from three sources on p1 (r = 3·2 = 6 on the day,
+                     u = 2/8 = 0.25, b = 0.75): p1 supported, closed by evidence.
+    v3 (2026-11-02): p2 deleted: closed by editing. Plus a broken commit in between.
+    """
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    f = repo / "team.cmap.json"
+    m = ConceptMap.new("Cafés", focus_question="What do café owners need?", id="m-cafes-00000001")
+    a = m.add_concept("café owners", id="c-a-00000001")
+    b = m.add_concept("fast delivery", id="c-b-00000001")
+    c = m.add_concept("fresh food", id="c-c-00000001")
+    p1 = m.add_proposition(a.id, "value", b.id)
+    p2 = m.add_proposition(a.id, "want", c.id)
+    f.write_bytes(dump_map(m))
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "v1", date="2026-10-01T10:00:00+00:00")
+    for i in range(3):
+        m.add_evidence(
+            p1.id,
+            stance="supports",
+            kind="analytics",
+            source=f"dashboard {i}",
+            date=dt.date(2026, 10, 15),
+        )
+    f.write_bytes(dump_map(m))
+    _git(repo, "commit", "-qam", "v2", date="2026-10-15T10:00:00+00:00")
+    f.write_text("{ not json")
+    _git(repo, "commit", "-qam", "oops", date="2026-10-20T10:00:00+00:00")
+    m.remove_proposition(p2.id)
+    f.write_bytes(dump_map(m))
+    _git(repo, "commit", "-qam", "v3", date="2026-11-02T10:00:00+00:00")
+    return repo, {"p1": p1.id, "p2": p2.id}
+
+
+def test_diff_between_git_versions(repo, capsys) -> None:
+    root, ids = repo
+    f = root / "team.cmap.json"
+    code = run(["diff", f"{f}@HEAD~3", f"{f}@HEAD~2", "--format", "json", "--as-of", "2026-10-15"])
+    assert code == 0, capsys.readouterr().err
+    d = json.loads(capsys.readouterr().out)
+    assert len(d["records"]["evidence"]["added"]) == 3
+    assert d["states_changed"] == [
+        {
+            "claim": ids["p1"],
+            "text": "café owners — value → fast delivery",
+            "before": "unsupported",
+            "after": "supported",
+        }
+    ]
+    assert [g["claim"] for g in d["gaps"]["closed_by_evidence"]] == [ids["p1"]]
+    assert d["gaps"]["closed_by_editing"] == [] and d["gaps"]["opened"] == []
+    assert d["debt"]["after"] < d["debt"]["before"]
+
+    code = run(["diff", f"{f}@HEAD~2", str(f), "--format", "json", "--as-of", "2026-11-02"])
+    d = json.loads(capsys.readouterr().out)
+    assert d["records"]["propositions"]["removed"] == [ids["p2"]]
+    assert [g["claim"] for g in d["gaps"]["closed_by_editing"]] == [ids["p2"]]
+
+
+def test_history_per_week(repo, capsys, tmp_path: Path) -> None:
+    root, _ = repo
+    chart = tmp_path / "chart.svg"
+    code = run(["history", str(root / "team.cmap.json"), "--format", "json", "-o", str(chart)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    h = json.loads(out)
+    rows = {r["period"]: r for r in h["periods"]}
+    assert list(rows) == ["2026-W40", "2026-W42", "2026-W45"]
+    assert rows["2026-W40"]["gaps_open"] == 2
+    assert rows["2026-W42"]["gaps_open"] == 1 and rows["2026-W42"]["closed_by_evidence"] == 1
+    assert rows["2026-W42"]["new_evidence"] == {"analytics": 3}
+    assert rows["2026-W45"]["gaps_open"] == 0 and rows["2026-W45"]["closed_by_editing"] == 1
+    assert h["median_days_to_behavioural_evidence"] == 14  # 2026-10-01 → 2026-10-15
+    assert len(h["skipped"]) == 1 and "invalid JSON" in h["skipped"][0]["error"]
+    assert "skipped" in err  # reported, and the history went on
+    svg = ElementTree.parse(chart).getroot()
+    assert svg.tag.endswith("svg")
+    assert len([e for e in svg.iter() if e.tag.endswith("circle")]) == 3
+
+
+def test_forecast_date_by_hand(repo, capsys) -> None:
+    root, ids = repo
+    code = run(
+        ["forecast", str(root / "team.cmap.json"), "--as-of", "2026-11-02", "--format", "json"]
+    )
+    assert code == 0
+    rows = json.loads(capsys.readouterr().out)["claims"]
+    assert [r["claim"] for r in rows] == [ids["p1"]]
+    # analytics halve every 90 days: after day 90 the decayed total is under half the
+    # undecayed one (the stale rule), before u reaches 0.5 (day 143): 2026-10-15 + 91 days
+    assert rows[0]["turns_gap_on"] == "2027-01-14"
+
+
+def test_bad_versions(repo, tmp_path: Path, capsys) -> None:
+    root, _ = repo
+    f = root / "team.cmap.json"
+    assert run(["diff", f"{f}@no-such-rev", str(f)]) == 2
+    assert "git has no such version" in capsys.readouterr().err
+    outside = tmp_path / "loose.cmap.json"
+    outside.write_bytes(f.read_bytes())
+    assert run(["history", str(outside)]) == 2
+    assert "not in a git repository" in capsys.readouterr().err
+    assert run(["history", str(f), "--since", "yesterday"]) == 2
+    assert "--since must be a date" in capsys.readouterr().err
+
+
+def test_regenerated_ids_are_said(tmp_path: Path, capsys) -> None:
+    old = ConceptMap.new("Cafés")
+    a, b = old.add_concept("café owners"), old.add_concept("fast delivery")
+    old.add_proposition(a.id, "value", b.id)
+    new = ConceptMap.new("Cafés")
+    a2, b2 = new.add_concept("café owners"), new.add_concept("fast delivery")
+    new.add_proposition(a2.id, "value", b2.id)
+    (tmp_path / "old.cmap.json").write_bytes(dump_map(old))
+    (tmp_path / "new.cmap.json").write_bytes(dump_map(new))
+    assert run(["diff", str(tmp_path / "old.cmap.json"), str(tmp_path / "new.cmap.json")]) == 0
+    out = capsys.readouterr().out
+    assert "ids were regenerated" in out
+    assert "concepts: +0 added, -0 removed" in out
+    assert read_map(tmp_path / "new.cmap.json")
