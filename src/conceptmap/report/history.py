@@ -212,14 +212,19 @@ def burndown_svg(history: dict[str, Any], title: str = "Uncertainty debt") -> st
     dots = "".join(
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#0072B2"><title>{html_text(p["period"])}: '
         f"{p['debt']:.2f}</title></circle>"
+        f'<text x="{x:.1f}" y="{y - 8:.1f}" font-size="11" text-anchor="middle">{p["debt"]:.1f}</text>'
         for (x, y), p in zip(pts, periods, strict=False)
+    )
+    dots += (
+        f'<text x="{pad - 6}" y="{h - pad + 4}" font-size="11" text-anchor="end">0</text>'
+        f'<text x="{pad - 6}" y="{pad + 4}" font-size="11" text-anchor="end">{top:.0f}</text>'
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
         f'viewBox="0 0 {w} {h}" font-family="DejaVu Sans, sans-serif">'
         f'<rect width="{w}" height="{h}" fill="white"/>'
         f'<text x="{pad}" y="24" font-size="15" font-weight="bold">{html_text(title)}</text>'
-        f'<text x="{w - pad}" y="24" font-size="11" text-anchor="end">max {top:.2f}</text>'
+        f'<text x="{w - pad}" y="24" font-size="11" text-anchor="end">Σ importance × uncertainty</text>'
         f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="#333"/>'
         f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="#333"/>'
         f'<polyline points="{path}" fill="none" stroke="#0072B2" stroke-width="2.5"/>'
