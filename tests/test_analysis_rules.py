@@ -314,3 +314,19 @@ def test_concepts_with_evidence_or_fact_are_claims() -> None:
     a = analyse(m, as_of=DAY)
     assert set(a.claims) == {p, f.id, "c-a"}
     assert a.claims["c-a"].kind == "concept" and a.claims[p].kind == "proposition"
+
+
+def test_say_do_gap() -> None:
+    # say: 3 interviews for → b=0.6, u=0.4, P=0.8; do: 3 analytics against → s=6, d=0.75,
+    # u=0.25, P=0.125; DC = 0.675 · 0.6 · 0.75 = 0.30375 ≥ 0.25
+    m, p = claim_map()
+    for who in ("a", "b", "c"):
+        add(m, p, "interview", who)
+    for src in ("d1", "d2", "d3"):
+        add(m, p, "analytics", src, stance="contradicts")
+    c = result(m, p)
+    assert c.say_do_conflict == pytest.approx(0.30375)
+    assert c.says_not_does and "say one thing and do another" in c.reason
+    m2, p2 = claim_map()
+    add(m2, p2, "interview", "a")
+    assert result(m2, p2).say_do_conflict == 0.0

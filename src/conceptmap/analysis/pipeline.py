@@ -17,6 +17,7 @@ from typing import Any
 
 from conceptmap.analysis import argumentation, evidence, importance, opinion, states, structure
 from conceptmap.analysis.forecast import turns_gap_on
+from conceptmap.analysis.opinion import degree_of_conflict
 from conceptmap.analysis.ranking import gap_score, next_step, reason, uncertainty
 from conceptmap.analysis.results import Analysis, ClaimResult, State
 from conceptmap.analysis.settings import Settings
@@ -155,6 +156,11 @@ def _assemble(ctx: Context) -> Analysis:
         big_u = uncertainty(o)
         test_first = imp.rating >= cfg.ranking.test_first_rating and o.u >= cfg.ranking.test_first_u
         is_gap = st.state is not State.supported or st.stale
+        dc = degree_of_conflict(
+            opinion.opinion(ev.say_r, ev.say_s, cfg.opinion),
+            opinion.opinion(ev.do_r, ev.do_s, cfg.opinion),
+        )
+        says_not_does = dc >= cfg.ranking.say_do_conflict - 1e-9
         claims[cid] = ClaimResult.model_construct(
             id=cid,
             kind="proposition" if cid in m.propositions else "concept",
@@ -179,6 +185,8 @@ def _assemble(ctx: Context) -> Analysis:
             evidence_count=ev.count,
             newest_evidence=ev.newest,
             behavioural=ev.max_level >= 4,
+            say_do_conflict=dc,
+            says_not_does=says_not_does,
             reason=reason(
                 st.state,
                 o,
@@ -190,6 +198,7 @@ def _assemble(ctx: Context) -> Analysis:
                 rating=imp.rating,
                 test_first=test_first,
                 as_of=ctx.as_of,
+                says_not_does=says_not_does,
             ),
             next_step=next_step(st.state, ev, stale=st.stale, undermined=undermined),
             turns_gap_on=forecast.get(cid),

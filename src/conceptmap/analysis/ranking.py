@@ -44,6 +44,7 @@ def reason(
     rating: int,
     test_first: bool,
     as_of: dt.date,
+    says_not_does: bool = False,
 ) -> str:
     """Why the claim is where it is, in one or two sentences, with the figures."""
     figures = f"(r={_f(o.r)}, s={_f(o.s)}, b={_f(o.b)}, d={_f(o.d)}, u={_f(o.u)})"
@@ -71,6 +72,8 @@ def reason(
             f" Claims it rests on are weak or attacked: its strength drops from "
             f"{_f(tau)} to {_f(sigma)}."
         )
+    if says_not_does:
+        text += " Customers say one thing and do another: trust what they do."
     if test_first:
         text += f" The team rates it {rating} of 5 yet knows little: test it first."
     return text

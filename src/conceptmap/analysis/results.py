@@ -96,6 +96,9 @@ class ClaimResult(_Result):
     evidence_count: int
     newest_evidence: dt.date | None = None
     behavioural: bool = False
+    #: §7 say–do gap: degree of conflict between stated (levels 1–3) and behavioural (4–5)
+    say_do_conflict: float = 0.0
+    says_not_does: bool = False
     reason: str
     next_step: str
     turns_gap_on: dt.date | None = None

@@ -134,6 +134,7 @@ class RankingSettings(_Section):
 
     test_first_rating: Annotated[int, Field(ge=1, le=5)] = 4
     test_first_u: Unit = 0.5
+    say_do_conflict: Unit = 0.25
 
 
 class ArgumentationSettings(_Section):
