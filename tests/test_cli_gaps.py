@@ -147,3 +147,35 @@ def test_hostile_labels_are_escaped(capsys: pytest.CaptureFixture[str], tmp_path
     assert code == 0 and "\u202e" not in out and "evil gnp.exe" in out
     code, md, _ = gaps(capsys, str(path), "--format", "md")
     assert code == 0 and "<b>" not in md and "\\|" in md
+
+
+def test_generated_map_end_to_end(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import datetime as dt
+    import random
+
+    from conceptmap.formats import dump_map
+    from conceptmap.model import ConceptMap
+
+    rnd = random.Random(7)
+    m = ConceptMap.new("generated", focus_question="q?", id="m-gen")
+    ids = [m.add_concept(f"concept {i}", id=f"c-{i:03d}").id for i in range(80)]
+    props = [m.add_proposition(ids[rnd.randrange(i)], "has", ids[i]).id for i in range(1, 80)]
+    day = dt.date(2026, 6, 1)
+    strong, against = props[10], props[20]
+    for who in ("a", "b", "c"):
+        m.add_evidence(strong, kind="interview", stance="supports", source=who, date=day)
+    for who in ("d1", "d2", "d3"):
+        m.add_evidence(against, kind="analytics", stance="contradicts", source=who, date=day)
+    m.set_importance(props[30], 5)
+    path = tmp_path / "gen.cmap.json"
+    path.write_bytes(dump_map(m))
+    code, out, _ = gaps(capsys, str(path), "--format", "json", "--as-of", "2026-06-01")
+    assert code == 0
+    data = json.loads(out)
+    assert data["claims"][strong]["state"] == "supported"
+    assert data["claims"][strong]["turns_gap_on"] == "2026-11-06"  # 158 days: 270·log2(1.5)
+    assert [c["id"] for c in data["revise"]] == [against]
+    assert data["counts"]["unsupported"] == 77
+    assert data["claims"][props[30]]["test_first"]  # rated 5, nobody checked it
+    ranked = [(-g["gap_score"], g["id"]) for g in data["gaps"]]
+    assert ranked == sorted(ranked) and len(ranked) == 77  # the unsupported ones
