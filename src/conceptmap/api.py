@@ -41,6 +41,7 @@ __all__ = [
     "forecast",
     "hierarchy",
     "import_cxl",
+    "import_evidence",
     "json_schema",
     "load",
     "map_history",
@@ -350,3 +351,30 @@ def plan_rows(m: ConceptMap, *, as_of: dt.date | None = None) -> list[dict[str, 
             }
         )
     return sorted(rows, key=lambda r: (r["done"], not r["overdue"], r["due"], r["claim"]))
+
+
+def import_evidence(
+    path: str | os.PathLike[str] | MapFile,
+    csv_file: str | os.PathLike[str],
+    *,
+    today: dt.date | None = None,
+    force: bool = False,
+) -> dict[str, Any]:
+    """Attach every row of an evidence CSV to a map (a path, or an open :class:`MapFile`
+    such as the TUI's) as one undoable edit and save it safely — or, if any row is bad,
+    raise one error listing them all and write nothing."""
+    from conceptmap.formats.evidence_csv import read_evidence_csv
+
+    mf = path if isinstance(path, MapFile) else MapFile.load(path)
+    rows = read_evidence_csv(csv_file, mf.map, today=today or dt.date.today())
+    added = []
+    with mf.map.transaction("import evidence"):
+        for row in rows:
+            added.append(mf.map.add_evidence(row.claim, **row.fields).id)
+    mf.save(force=force)
+    return {
+        "map": str(mf.path),
+        "items": len(added),
+        "claims": len({r.claim for r in rows}),
+        "evidence": added,
+    }

@@ -7,3 +7,4 @@ from conceptmap.cli import plan  # noqa: F401
 from conceptmap.cli import serve  # noqa: F401
 from conceptmap.cli import gaps  # noqa: F401
 from conceptmap.cli import export  # noqa: F401
+from conceptmap.cli import evidence  # noqa: F401
