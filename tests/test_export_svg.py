@@ -152,7 +152,7 @@ def test_cross_links_are_dashed_and_do_not_constrain(tmp_path: Path) -> None:
     text = dotmod.map_to_dot(m)
     via = dotmod.node_names(m)[cross.via]
     line = next(ln for ln in text.splitlines() if ln.strip().startswith(f"{via} ->"))
-    assert 'style="dashed"' in line and 'constraint="false"' in line
+    assert "style=dashed" in line and "constraint=false" in line
     from conceptmap.render.graphviz import run_graphviz
 
     svg = run_graphviz(text, "svg")

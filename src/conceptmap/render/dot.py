@@ -25,6 +25,7 @@ of text goes through :func:`conceptmap.safety.dot_string`. The output is determi
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import textwrap
@@ -118,8 +119,11 @@ class DotOptions:
     extra_graph_attrs: Mapping[str, str] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=8192)
 def wrap_label(text: str, width: int = 22) -> str:
     """``text`` wrapped to lines of about ``width`` characters, keeping its own line breaks."""
+    if len(text) <= width and "\n" not in text and "\r" not in text:
+        return text.strip()
     lines: list[str] = []
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         raw = raw.strip()
@@ -346,36 +350,40 @@ def map_to_dot(
     edge_no = 0
 
     def edge(a: str, b: str, pids: list[str], *, head: bool) -> None:
+        # Written by hand rather than through _attrs: edges are the most numerous element,
+        # and ids, classes and numbers need no escaping (record ids are validated).
         nonlocal edge_no
         cross = bool(pids) and all(pid in h.cross_links for pid in pids)
         # A phrase always sits below its source; only the arrow into the target of a
         # cross-link (or of a link back up the hierarchy) leaves the ranks alone.
         constrain = not head or b in m.linking_phrases or any(constraining(p) for p in pids)
-        classes = ["cm-connection"] + (["cm-cross-link"] if cross else [])
-        attrs: list[tuple[str, str | int | float]] = [("id", f"{mid}-e{edge_no}")]
+        classes = "cm-connection" + (" cm-cross-link" if cross else "")
+        parts = [f'id="{mid}-e{edge_no}"']
         edge_no += 1
         if not head:
-            attrs.append(("arrowhead", "none"))
+            parts.append("arrowhead=none")
         if cross:
-            attrs += [("style", "dashed")]
+            parts.append("style=dashed")
         if not constrain:
-            attrs.append(("constraint", "false"))
+            parts.append("constraint=false")
         worst = _worst(states_of(pids)) if head else None
         if worst is not None:
-            classes.append(f"cm-state-{worst}")
-            attrs += [("color", PALETTE.get(worst, "black")), ("penwidth", "1.6")]
+            classes += f" cm-state-{worst}"
+            colour = PALETTE.get(worst, "black")
+            parts.append(f'color="{colour}", penwidth=1.6')
             # A fan-out phrase whose claims differ shows each claim's glyph at its arrow; a
             # direct concept → concept link has no phrase to carry the glyph.
             where = "headlabel" if a in mixed_phrase else ("label" if a in m.concepts else "")
             if where:
-                attrs += [
-                    (where, STATE_GLYPHS.get(worst, "")),
-                    ("labeldistance", "1.8"),
-                    ("fontcolor", PALETTE.get(worst, "black")),
-                    ("fontsize", 12),
-                ]
-        attrs += [("tooltip", prop_tooltip(pids)), ("class", " ".join(classes))]
-        out.append(f"  {names[a]} -> {names[b]} {_attrs(attrs)};")
+                glyph = STATE_GLYPHS.get(worst, "")
+                parts.append(
+                    f'{where}="{glyph}", labeldistance=1.8, fontcolor="{colour}", fontsize=12'
+                )
+        if head:
+            text = "\n".join(m.proposition_text(pid) for pid in pids)
+            parts.append(f"tooltip={_q(_clip(text))}")
+        parts.append(f'class="{classes}"')
+        out.append(f"  {names[a]} -> {names[b]} [{', '.join(parts)}];")
 
     for (cid, lid), pids in sorted(in_edges.items()):
         edge(cid, lid, pids, head=False)
