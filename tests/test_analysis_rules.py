@@ -330,3 +330,15 @@ def test_say_do_gap() -> None:
     m2, p2 = claim_map()
     add(m2, p2, "interview", "a")
     assert result(m2, p2).say_do_conflict == 0.0
+
+
+def test_fast_built_results_equal_validated_ones() -> None:
+    from conceptmap.analysis import ClaimResult
+
+    m, p = claim_map()
+    add(m, p, "interview", "Maya")
+    m.add_concept("a fact", id="c-f", fact=True)
+    for c in analyse(m, as_of=DAY).claims.values():
+        assert set(c.__dict__) == set(ClaimResult.model_fields)
+        assert set(c.importance.__dict__) == set(type(c.importance).model_fields)
+        assert ClaimResult.model_validate(c.model_dump()) == c

@@ -246,7 +246,7 @@ def importance_pass(
             c = structure[cid]
             pr, bc, art, art_part = c.pagerank_pct, c.betweenness_pct, c.articulation, 0.0
             art_part = 1.0 if art else 0.0
-        out[cid] = ImportanceParts.model_construct(
+        out[cid] = ImportanceParts.build(
             rating=rating,
             pagerank_pct=pr,
             betweenness_pct=bc,

@@ -161,7 +161,7 @@ def _assemble(ctx: Context) -> Analysis:
             opinion.opinion(ev.do_r, ev.do_s, cfg.opinion),
         )
         says_not_does = dc >= cfg.ranking.say_do_conflict - 1e-9
-        claims[cid] = ClaimResult.model_construct(
+        claims[cid] = ClaimResult.build(
             id=cid,
             kind="proposition" if cid in m.propositions else "concept",
             text=m.claim_text(cid),
