@@ -550,3 +550,60 @@ async def test_export_svg_from_inside_the_tui(small_map_file: Path) -> None:
         await pilot.pause(0.3)
     svg = small_map_file.with_name("small.svg").read_text(encoding="utf-8")
     assert "<svg" in svg and "fast delivery" in svg and "oat latte rush" in svg
+
+
+# ---------------------------------------------------------------------- the learning plan
+async def test_plan_form_validates_as_you_type_and_saves_the_plan(small_map_file: Path) -> None:
+    from conceptmap.tui.screens.forms import PlanForm
+
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        claim = app.selected
+        assert claim is not None
+        await pilot.press("o")
+        assert isinstance(app.screen, PlanForm)
+        await pilot.press("enter")  # empty owner and test: refused, nothing saved
+        await pilot.pause()
+        assert isinstance(app.screen, PlanForm)
+        assert "who owns this test?" in messages(app)
+        assert not on_disk(small_map_file).plan
+        await type_text(pilot, "Maya")
+        await pilot.press("tab")
+        await type_text(pilot, "5 interviews about delivery")
+        await pilot.press("tab", "end", "ctrl+u")
+        await type_text(pilot, "2026-13-01")
+        assert "YYYY-MM-DD" in messages(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanForm)  # still open, text kept
+        assert app.screen.values()["owner"] == "Maya"
+        await pilot.press("end", "ctrl+u")
+        await type_text(pilot, "2026-05-20")
+        assert "overdue" in messages(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        item = on_disk(small_map_file).plan_for(claim)
+        assert item is not None
+        assert (item.owner, item.next_test, item.due) == (
+            "Maya",
+            "5 interviews about delivery",
+            dt.date(2026, 5, 20),
+        )
+        gaps = app.screen.query_one(GapPanel)
+        shown = str(gaps.get_option(claim).prompt.columns[1]._cells[0])
+        assert "plan: Maya · due 2026-05-20" in shown and "! overdue" in shown
+        detail = text_of(app.screen.query_one("#detail", Static))
+        assert "next test: 5 interviews about delivery" in detail
+        # undo takes the plan out of the file, redo puts it back
+        await pilot.press("u")
+        await pilot.pause()
+        assert on_disk(small_map_file).plan_for(claim) is None
+        await pilot.press("U")
+        await pilot.pause()
+        assert on_disk(small_map_file).plan_for(claim) is not None
+        # the palette removes it
+        await app.run_action("remove_plan")
+        await pilot.pause()
+        assert on_disk(small_map_file).plan_for(claim) is None

@@ -48,6 +48,7 @@ def test_help_screen(snap_compare, small_map_file: Path) -> None:  # type: ignor
         ("importance", ["i"]),
         ("focus_question", ["f"]),
         ("search", ["slash", "l", "a", "t", "t", "e"]),
+        ("plan", ["o", "M", "a", "y", "a", "enter"]),
     ],
 )
 def test_forms(snap_compare, small_map_file: Path, name: str, keys: list[str]) -> None:  # type: ignore[no-untyped-def]

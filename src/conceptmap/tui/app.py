@@ -31,6 +31,7 @@ from conceptmap.tui.screens.forms import (
     EvidenceForm,
     FocusForm,
     ImportanceForm,
+    PlanForm,
     PropositionForm,
     RelationForm,
 )
@@ -393,6 +394,19 @@ class ConceptmapApp(App[None]):
     def action_set_importance(self) -> None:
         if cid := self._need("claim"):
             self.push_screen(ImportanceForm(cid))
+
+    def action_set_plan(self) -> None:
+        if cid := self._need("claim"):
+            self.push_screen(PlanForm(cid))
+
+    def action_remove_plan(self) -> None:
+        cid = self._need("claim")
+        if cid is None:
+            return
+        if self.session.map.plan_for(cid) is None:
+            self.notify("The selected claim has no plan item.", severity="warning")
+            return
+        self.run_edit("remove plan item", lambda m: m.remove_plan(cid), select=cid)
 
     def action_edit_focus(self) -> None:
         self.push_screen(FocusForm())

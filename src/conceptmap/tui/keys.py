@@ -104,6 +104,19 @@ ACTIONS: tuple[Action, ...] = (
         show=False,
     ),
     Action(
+        "plan: set owner, test and due date",
+        "o",
+        "set_plan",
+        "Give the selected claim (a gap) an owner, the next test to run and a due date",
+        show=False,
+    ),
+    Action(
+        "plan: remove",
+        "",
+        "remove_plan",
+        "Take the selected claim out of the learning plan",
+    ),
+    Action(
         "map: edit focus question",
         "f",
         "edit_focus",

@@ -26,7 +26,15 @@ __all__ = ["Session", "copy_name"]
 
 T = TypeVar("T")
 
-_COLLECTIONS = ("concept", "linking_phrase", "proposition", "evidence", "relation", "conflict")
+_COLLECTIONS = (
+    "concept",
+    "linking_phrase",
+    "proposition",
+    "evidence",
+    "relation",
+    "plan",
+    "conflict",
+)
 
 
 def copy_name(path: Path) -> Path:
@@ -48,6 +56,7 @@ def _stores(m: ConceptMap) -> dict[str, Any]:
         "proposition": m.propositions,
         "evidence": m.evidence,
         "relation": m.relations,
+        "plan": m.plan,
         "conflict": m.conflicts,
     }
 

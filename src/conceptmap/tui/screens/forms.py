@@ -32,6 +32,7 @@ __all__ = [
     "FocusForm",
     "Form",
     "ImportanceForm",
+    "PlanForm",
     "PropositionForm",
     "RelationForm",
 ]
@@ -571,3 +572,66 @@ class FocusForm(Form):
     def apply(self, v: dict[str, str]) -> str | None:
         q = v["question"].strip()
         return self.capp.run_edit("edit focus question", lambda m: m.set_meta(focus_question=q))
+
+
+# ---------------------------------------------------------------------- learning plan
+class PlanForm(Form):
+    """A gap's place in the learning plan: who tests it, with what test, by when."""
+
+    def __init__(self, claim_id: str) -> None:
+        super().__init__()
+        self.claim_id = claim_id
+        self.heading = f"Plan a test of: {' '.join(self.map.claim_text(claim_id).split())}"
+        self.draft_key = f"plan:{claim_id}"
+
+    def fields(self) -> list[Field]:
+        m = self.map
+        item = m.plan_for(self.claim_id)
+        owners = [p.owner for p in m.plan.values()]
+        due = item.due if item else self.capp.today + dt.timedelta(days=14)
+        return [
+            Field("owner", "Owner", item.owner if item else "", "who runs the test", owners),
+            Field(
+                "next_test",
+                "Next test",
+                item.next_test if item else "",
+                "e.g. 5 interviews with café owners about delivery",
+            ),
+            Field("due", "Due (YYYY-MM-DD)", due.isoformat(), ""),
+        ]
+
+    def check(self, v: dict[str, str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        owner = v["owner"].strip()
+        if not owner:
+            out["owner"] = "who owns this test?"
+        elif len(owner) > 300:
+            out["owner"] = "at most 300 characters"
+        test = v["next_test"].strip()
+        if not test:
+            out["next_test"] = "which test will tell us? (an interview, an experiment…)"
+        elif len(test) > 1200:
+            out["next_test"] = "at most 1200 characters"
+        try:
+            dt.date.fromisoformat(v["due"].strip())
+        except ValueError:
+            out["due"] = "write the date as YYYY-MM-DD"
+        return out
+
+    def hints(self, v: dict[str, str]) -> dict[str, str]:
+        try:
+            day = dt.date.fromisoformat(v["due"].strip())
+        except ValueError:
+            return {}
+        if day < self.capp.today:
+            return {"due": f"already past (today is {self.capp.today.isoformat()}): overdue"}
+        return {"due": f"in {(day - self.capp.today).days} day(s)"}
+
+    def apply(self, v: dict[str, str]) -> str | None:
+        owner, test = v["owner"].strip(), v["next_test"].strip()
+        due, claim = dt.date.fromisoformat(v["due"].strip()), self.claim_id
+        return self.capp.run_edit(
+            "plan a test",
+            lambda m: m.set_plan(claim, owner=owner, next_test=test, due=due),
+            select=claim,
+        )

@@ -25,6 +25,25 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def plan_text(item: Any, today: Any, *, long: bool = False) -> Text:
+    """A plan item as "owner · due 2026-06-15" ("! overdue" when past due, "done" when done);
+    with ``long`` the next test too."""
+    t = Text()
+    if item is None:
+        return t
+    t.append("plan: ", style="bold")
+    t.append(_one_line(item.owner))
+    t.append(f" · due {item.due.isoformat()}")
+    if item.done:
+        t.append(" · done", style="bold")
+    elif today is not None and item.due < today:
+        t.append("  ! overdue", style="bold reverse #ff7043")
+    if long:
+        t.append("\nnext test: ", style="bold")
+        t.append(_one_line(item.next_test))
+    return t
+
+
 class FocusBar(Static):
     """The focus question, large and first: every map answers one question."""
 
@@ -229,8 +248,17 @@ class GapPanel(OptionList):
     def show(self, m: api.ConceptMap, analysis: Any) -> None:
         gaps = list(analysis.gaps) if analysis is not None else []
         top = gaps[: self.LIMIT]
+        today = analysis.as_of if analysis is not None else None
         rows = [
-            (c.id, str(c.state), round(c.gap_score, 2), c.stale, _one_line(m.claim_text(c.id)))
+            (
+                c.id,
+                str(c.state),
+                round(c.gap_score, 2),
+                c.stale,
+                _one_line(m.claim_text(c.id)),
+                m.plan_for(c.id),
+                today,
+            )
             for c in top
         ]
         self.border_subtitle = (
@@ -243,13 +271,17 @@ class GapPanel(OptionList):
         self._shown = rows
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
         options = []
-        for rank, (c, (_, _, score, stale, text)) in enumerate(zip(top, rows, strict=True), 1):
+        for rank, (c, row) in enumerate(zip(top, rows, strict=True), 1):
+            _, _, score, stale, text, item, _ = row
             t = state_text(c.state)
             t.append(f"  gap {score:.2f}", style="bold")
             if stale:
                 t.append("  stale", style="italic")
             t.append("\n")
             t.append(text)
+            if item is not None:
+                t.append("\n")
+                t.append_text(plan_text(item, today))
             grid = Table.grid(padding=(0, 1))
             grid.add_column(justify="right", width=3, style="bold")
             grid.add_column(ratio=1)
@@ -320,6 +352,12 @@ class DetailPane(Static):
             if c.next_step:
                 t.append("\nNext: ", style="bold")
                 t.append(c.next_step)
+        item = m.plan_for(claim_id)
+        if item is not None:
+            t.append("\n")
+            t.append_text(
+                plan_text(item, analysis.as_of if analysis is not None else None, long=True)
+            )
         elif not is_prop:
             t.append(
                 "\nnot a claim yet: add evidence (e) or mark it as a fact to weigh it",
