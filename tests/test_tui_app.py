@@ -529,18 +529,65 @@ async def test_reload_that_cannot_reapply_keeps_the_edit_as_a_copy(small_map_fil
     assert on_disk(copy).concepts[SPEED].label == "on-time delivery"
 
 
-async def test_watching_the_file_offers_a_reload_without_an_edit(small_map_file: Path) -> None:
+async def test_watching_the_file_reloads_quietly_and_keeps_the_place(
+    small_map_file: Path,
+) -> None:
     app = ConceptmapApp(small_map_file, as_of=AS_OF, watch_seconds=0.05)
     async with app.run_test(size=SIZE) as pilot:
-        _their_edit(small_map_file, "their concept")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, ChangedOnDiskScreen)
-        await pilot.press("r")
         await pilot.pause()
+        app.jump_to(FEES)
+        await pilot.pause()
+        _their_edit(small_map_file, "their concept")
+        await pilot.pause(0.4)
+        # no dialog, no key pressed: the other participant's concept is on screen
+        assert isinstance(app.screen, MainScreen)
         assert app.session.map.find_concepts("their concept")
-        assert (
-            app.screen.query_one(Outline).nodes_by_concept.keys() == app.session.map.concepts.keys()
-        )
+        nodes = app.screen.query_one(Outline).nodes_by_concept
+        assert nodes.keys() == app.session.map.concepts.keys()
+        assert app.selected == FEES
+        assert any("another participant" in str(n.message) for n in app._notifications)
+        # and our next edit goes on top of theirs through the locked save
+        await pilot.press("a")
+        await type_text(pilot, "our concept")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    m = on_disk(small_map_file)
+    assert m.find_concepts("their concept") and m.find_concepts("our concept")
+
+
+async def test_two_apps_on_one_file_follow_each_other(small_map_file: Path) -> None:
+    one = ConceptmapApp(small_map_file, as_of=AS_OF, watch_seconds=0.05)
+    two = ConceptmapApp(small_map_file, as_of=AS_OF, watch_seconds=0.05)
+    async with one.run_test(size=SIZE) as p1, two.run_test(size=SIZE) as p2:
+        await p1.pause()
+        await p2.pause()
+        await p1.press("a")
+        await type_text(p1, "from app one")
+        await p1.press("enter")
+        await p1.pause()
+        await p2.pause(0.4)
+        assert two.session.map.find_concepts("from app one")
+        await p2.press("a")
+        await type_text(p2, "from app two")
+        await p2.press("enter")
+        await p2.pause()
+        await p1.pause(0.4)
+        assert one.session.map.find_concepts("from app two")
+        assert isinstance(one.screen, MainScreen) and isinstance(two.screen, MainScreen)
+    m = on_disk(small_map_file)
+    assert m.find_concepts("from app one") and m.find_concepts("from app two")
+
+
+async def test_an_unreadable_version_on_disk_is_reported_once(small_map_file: Path) -> None:
+    app = ConceptmapApp(small_map_file, as_of=AS_OF, watch_seconds=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        small_map_file.write_text("{ not json", encoding="utf-8")
+        await pilot.pause(0.4)
+        errors = [n for n in app._notifications if "cannot be read" in str(n.message)]
+        assert len(errors) == 1 and "small.cmap.json" in str(errors[0].message)
+        assert app.session.map.concepts  # still the last good version
 
 
 async def test_export_svg_from_inside_the_tui(small_map_file: Path) -> None:

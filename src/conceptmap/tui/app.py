@@ -100,6 +100,8 @@ class ConceptmapApp(App[None]):
         self.selected: str | None = None
         self._watch_seconds = watch_seconds
         self._offering = False
+        #: (mtime, size) of a version on disk that could not be read (not reported twice)
+        self._unreadable: tuple[int, int] | None = None
 
     # ------------------------------------------------------------------ start-up
     def get_default_screen(self) -> MainScreen:
@@ -238,8 +240,51 @@ class ConceptmapApp(App[None]):
 
     # ------------------------------------------------------------------ file changed on disk
     def check_disk(self) -> None:
-        if not self._offering and self.session.changed_on_disk():
+        """Called every few seconds: another participant's save shows up here. With no edit
+        of ours waiting, the map is reloaded quietly in place; otherwise the user chooses."""
+        if self._offering or not self.session.changed_on_disk():
+            return
+        if self.session.pending is not None:
             self.offer_reload()
+        else:
+            self.reload_quietly()
+
+    def _disk_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.session.path.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def reload_quietly(self) -> None:
+        """Load the version on disk, keeping the viewer's place (selected claim, scroll)."""
+        stamp = self._disk_stamp()
+        if stamp is not None and stamp == self._unreadable:
+            return  # already told; wait for the next save
+        screen = self.get_screen_main()
+        scrolls = {w: w.scroll_offset for w in screen.query("#outline, #claims, #gaps, #detail")}
+        try:
+            self.session.reload_and_reapply()
+        except ConceptmapError as err:
+            self._unreadable = stamp
+            self.notify(
+                f"The map file changed on disk but cannot be read ({err.lines()[0]}); "
+                "still showing the last good version",
+                severity="error",
+                timeout=10,
+            )
+            return
+        self._unreadable = None
+        self.refresh_views()
+        if self.selected is not None:
+            self.jump_to(self.selected, focus=False)
+        for w, offset in scrolls.items():
+            w.scroll_to(offset.x, offset.y, animate=False, immediate=True)
+        self.notify(
+            f"Reloaded {self.session.path.name}: another participant's edit landed "
+            "(undo starts again from here)",
+            timeout=4,
+        )
 
     def offer_reload(self) -> None:
         if self._offering:
