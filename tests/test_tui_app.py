@@ -654,3 +654,47 @@ async def test_plan_form_validates_as_you_type_and_saves_the_plan(small_map_file
         await app.run_action("remove_plan")
         await pilot.pause()
         assert on_disk(small_map_file).plan_for(claim) is None
+
+
+# ---------------------------------------------------------------------- projector mode
+async def test_projector_steps_through_the_gaps_and_follows_edits(small_map_file: Path) -> None:
+    from conceptmap.tui.screens.projector import ProjectorScreen
+
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        gaps = [c.id for c in app.session.analysis.gaps]
+        assert len(gaps) >= 3
+        await pilot.press("P")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProjectorScreen)
+        assert not screen.query("Footer") and not screen.query(GapPanel)
+
+        def page() -> str:
+            return " ".join(text_of(w) for w in screen.query("#pj-head, #pj-claim, #pj-body"))
+
+        m = app.session.map
+        assert f"gap 1 of {len(gaps)}" in page() and m.claim_text(gaps[0]) in page()
+        await pilot.press("n")
+        await pilot.press("right")
+        await pilot.pause()
+        assert f"gap 3 of {len(gaps)}" in page() and m.claim_text(gaps[2]) in page()
+        c = app.session.analysis.claims[gaps[2]]
+        assert c.reason in page() and "Why" in page() and "Next step" in page()
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.current == gaps[1]
+        # a plan made from the projector shows on its page and lands in the file
+        await pilot.press("o")
+        await type_text(pilot, "Ana")
+        await pilot.press("tab")
+        await type_text(pilot, "call three cafés")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert on_disk(small_map_file).plan_for(gaps[1]).owner == "Ana"
+        assert "plan: Ana" in page() and "call three cafés" in page()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and app.selected == gaps[1]

@@ -60,3 +60,11 @@ def test_forms(snap_compare, small_map_file: Path, name: str, keys: list[str]) -
         await pilot.pause()
 
     assert snap_compare(app, press=keys, terminal_size=SIZE, run_before=select_speed)
+
+
+def test_projector_mode(snap_compare, small_map_file: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app_for(small_map_file), press=["P", "n"], terminal_size=SIZE)
+
+
+def test_projector_mode_at_100x30(snap_compare, small_map_file: Path) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app_for(small_map_file), press=["P"], terminal_size=(100, 30))

@@ -16,6 +16,7 @@ from typing import Any
 from textual.app import App
 from textual.theme import Theme
 from textual.widgets import DataTable, OptionList, Tree
+from textual.widgets.option_list import OptionDoesNotExist
 
 from conceptmap import api
 from conceptmap.errors import ConceptmapError, FileChangedError, InputError, LockedError
@@ -36,6 +37,7 @@ from conceptmap.tui.screens.forms import (
     RelationForm,
 )
 from conceptmap.tui.screens.main import MainScreen
+from conceptmap.tui.screens.projector import ProjectorScreen
 from conceptmap.tui.session import Session
 from conceptmap.tui.widgets.panels import (
     ClaimsTable,
@@ -144,6 +146,10 @@ class ConceptmapApp(App[None]):
         screen.query_one(ClaimsTable).show(m, a)
         screen.query_one(GapPanel).show(m, a)
         self._show_detail()
+        for other in self.screen_stack:
+            follow = getattr(other, "follow_map", None)
+            if follow is not None and other.is_mounted:
+                follow()
 
     def get_screen_main(self) -> MainScreen:
         return next(s for s in self.screen_stack if isinstance(s, MainScreen))
@@ -485,6 +491,25 @@ class ConceptmapApp(App[None]):
 
     def action_focus_gaps(self) -> None:
         self.get_screen_main().query_one(GapPanel).focus()
+
+    def action_projector(self) -> None:
+        gaps = {c.id for c in self.session.analysis.gaps}
+        start = self.selected if self.selected in gaps else None
+
+        def back(gap: str | None) -> None:
+            if gap is not None:
+                self.jump_to(gap, focus=False)
+                self._highlight_gap(gap)
+
+        self.push_screen(ProjectorScreen(start), back)
+
+    def _highlight_gap(self, gap: str) -> None:
+        panel = self.get_screen_main().query_one(GapPanel)
+        try:
+            panel.highlighted = panel.get_option_index(gap)
+        except OptionDoesNotExist:  # a gap beyond the panel's top 60
+            return
+        panel.focus()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

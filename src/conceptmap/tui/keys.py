@@ -149,6 +149,13 @@ ACTIONS: tuple[Action, ...] = (
         "Write the gap report (Markdown) next to the map",
         show=False,
     ),
+    Action(
+        "view: projector mode",
+        "P",
+        "projector",
+        "The gaps one at a time, large, no chrome (n next, p previous, Esc back)",
+        show=False,
+    ),
     Action("app: help", "question_mark", "help", "List every key"),
     Action("app: quit", "q", "quit", "Quit (every edit is already saved)"),
 )
