@@ -20,7 +20,6 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 from scipy import sparse
-from scipy.stats import rankdata
 
 from conceptmap.analysis.results import ImportanceParts
 from conceptmap.analysis.settings import ImportanceSettings, Settings
@@ -189,7 +188,20 @@ def percentile_ranks(values: np.ndarray) -> np.ndarray:
         return np.zeros(0)
     if n == 1:
         return np.zeros(1)
-    return (rankdata(_round_sig(values), method="average") - 1.0) / (n - 1)
+    return (_midranks(_round_sig(values)) - 1.0) / (n - 1)
+
+
+def _midranks(values: np.ndarray) -> np.ndarray:
+    """1-based ranks, ties sharing their mean rank (scipy's ``rankdata(method="average")``,
+    without importing scipy.stats, which costs half a second of every start-up)."""
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+    ends = np.r_[starts[1:], len(values)]
+    mean_rank = (starts + ends + 1) / 2.0  # mean of the 1-based ranks start+1 … end
+    out = np.empty(len(values))
+    out[order] = np.repeat(mean_rank, ends - starts)
+    return out
 
 
 def structure_measures(m: ConceptMap, settings: Settings) -> dict[str, ConceptStructure]:
