@@ -48,6 +48,7 @@ __all__ = [
     "merge_files",
     "plan_rows",
     "read_map",
+    "report_paths",
     "state_glyphs",
     "validate_paths",
     "write_text",
@@ -378,3 +379,25 @@ def import_evidence(
         "claims": len({r.claim for r in rows}),
         "evidence": added,
     }
+
+
+def report_paths(paths: Iterable[str | os.PathLike[str]], **options: Any) -> Any:
+    """The batch gap report over the maps named by ``paths`` (files as given, folders searched
+    recursively; each file once): a :class:`conceptmap.report.batch.ReportResult` with the
+    text, the exit code and the error lines. Options as
+    :func:`conceptmap.report.batch.make_report` (fmt, as_of, top, config, overrides, redact,
+    fail_on, baseline, jobs, progress, started)."""
+    from conceptmap.report.batch import make_report
+
+    given = list(paths)
+    seen: set[str] = set()
+    maps: list[Path] = []
+    for p in find_maps(given):
+        key = os.path.normcase(os.path.abspath(p))
+        if key not in seen:
+            seen.add(key)
+            maps.append(p)
+    if not maps:
+        where = ", ".join(os.fspath(p) for p in given)
+        raise UsageError(f"no maps (*{MAP_SUFFIX}) found in {where}")
+    return make_report(maps, **options)

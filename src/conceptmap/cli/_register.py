@@ -8,3 +8,4 @@ from conceptmap.cli import serve  # noqa: F401
 from conceptmap.cli import gaps  # noqa: F401
 from conceptmap.cli import export  # noqa: F401
 from conceptmap.cli import evidence  # noqa: F401
+from conceptmap.cli import report  # noqa: F401

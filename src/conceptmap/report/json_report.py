@@ -1,0 +1,340 @@
+"""The batch gap report as data: schema ``conceptmap.report/1`` (see ``docs/report-schema.md``).
+
+The report is built in two steps so that the heavy part runs in worker processes and the
+part that must be consistent across the whole output runs once:
+
+1. :func:`map_entry` (in a worker) turns one analysed map into plain data: counts, the top
+   gaps with the evidence behind them, the revise list, contradictions, undermined and stale
+   claims, structure. :func:`error_entry` does the same for a map that could not be read.
+2. :func:`build_report` (in the parent) marks gaps that are new against a baseline, replaces
+   sources by "source 1", "source 2"… with ``redact`` (in order of first appearance in the
+   output, so the numbering is the same on every run), adds the summary across maps and the
+   ``--fail-on`` verdict.
+
+The Markdown and HTML reports render this same document, so every format shows the same
+figures. Nothing in it depends on the clock or on the order workers finish in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from conceptmap.analysis import STATE_GLYPHS, STATE_ORDER, Analysis, ClaimResult
+from conceptmap.errors import ConceptmapError, InputError, UsageError
+from conceptmap.model import ConceptMap, Evidence
+from conceptmap.render.marks import Redactor
+from conceptmap.safety import safe_link
+
+__all__ = [
+    "FAIL_STATES",
+    "SCHEMA",
+    "build_report",
+    "error_entry",
+    "exit_code",
+    "map_entry",
+    "read_baseline",
+    "report_json",
+    "validate_fail_on",
+]
+
+SCHEMA = "conceptmap.report/1"
+
+#: What ``--fail-on`` accepts: the four gap states, three flags, and ``new`` (needs a baseline).
+FAIL_STATES: tuple[str, ...] = (
+    "unsupported",
+    "contradicted",
+    "contested",
+    "weak",
+    "stale",
+    "undermined",
+    "contradiction",
+    "new",
+)
+
+#: The counts of the summary table, in order (the states, then the flags).
+COUNT_KEYS: tuple[str, ...] = (
+    *(s.value for s in STATE_ORDER),
+    "stale",
+    "undermined",
+    "contradiction",
+    "gaps",
+)
+
+
+def _num(x: float) -> float:
+    """Figures rounded to 4 places: readable, and the same bytes on every platform."""
+    return round(float(x), 4)
+
+
+def _evidence_entry(e: Evidence) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "stance": e.stance.value,
+        "kind": e.kind.value,
+        "source": e.source,
+        "date": e.date.isoformat(),
+        "n": e.n,
+        "setting": e.setting.value,
+        "reliability": _num(e.reliability),
+        "quote": e.quote,
+        "link": safe_link(e.link) if e.link else None,
+    }
+
+
+def _claim_entry(c: ClaimResult, m: ConceptMap | None) -> dict[str, Any]:
+    items: list[Evidence] = m.evidence_for(c.id) if m is not None else []
+    items = sorted(items, key=lambda e: (-e.date.toordinal(), e.id))
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "text": c.text,
+        "state": c.state.value,
+        "glyph": STATE_GLYPHS[c.state],
+        "stale": c.stale,
+        "undermined": c.undermined,
+        "in_map_contradiction": c.in_map_contradiction,
+        "test_first": c.test_first,
+        "says_not_does": c.says_not_does,
+        "new": None,
+        "gap_score": _num(c.gap_score),
+        "importance": _num(c.importance.value),
+        "rating": c.importance.rating,
+        "U": _num(c.U),
+        "r": _num(c.r),
+        "s": _num(c.s),
+        "b": _num(c.b),
+        "d": _num(c.d),
+        "u": _num(c.u),
+        "P": _num(c.P),
+        "tau": _num(c.tau),
+        "sigma": _num(c.sigma),
+        "evidence_count": c.evidence_count,
+        "newest_evidence": c.newest_evidence.isoformat() if c.newest_evidence else None,
+        "turns_gap_on": c.turns_gap_on.isoformat() if c.turns_gap_on else None,
+        "reason": c.reason,
+        "next_step": c.next_step,
+        "evidence": [_evidence_entry(e) for e in items],
+    }
+
+
+def _brief(c: ClaimResult) -> dict[str, Any]:
+    return {"id": c.id, "text": c.text, "state": c.state.value, "gap_score": _num(c.gap_score)}
+
+
+def map_entry(path: str, m: ConceptMap, a: Analysis, *, top: int) -> dict[str, Any]:
+    """One analysed map as report data (unredacted; :func:`build_report` redacts)."""
+    counts = a.counts()
+    counts["undermined"] = len(a.undermined)
+    counts["contradiction"] = len(a.contradictions)
+    s = a.structure
+    notes = []
+    if m.conflicts:
+        notes.append(
+            f"{len(m.conflicts)} unresolved merge conflict(s): the values kept so far were "
+            "analysed (conceptmap validate lists them)"
+        )
+    if not a.converged:
+        notes.append("a cycle of relations did not settle; its σ values are approximate")
+    return {
+        "path": path,
+        "status": "ok",
+        "map_id": a.map_id,
+        "title": a.title,
+        "focus_question": a.focus_question,
+        "claims": len(a.claims),
+        "counts": {k: counts[k] for k in COUNT_KEYS},
+        "debt": _num(a.debt),
+        "notes": notes,
+        "gap_ids": [c.id for c in a.gaps],
+        "gaps": [_claim_entry(c, m) for c in a.gaps[:top]],
+        "revise": [_claim_entry(c, m) for c in a.revise],
+        "contradictions": [
+            {"relation": x.relation, "a": x.a, "b": x.b, "message": x.message}
+            for x in a.contradictions
+        ],
+        "undermined": [
+            _brief(c) | {"tau": _num(c.tau), "sigma": _num(c.sigma)} for c in a.undermined
+        ],
+        "stale": [
+            _brief(c)
+            | {"newest_evidence": c.newest_evidence.isoformat() if c.newest_evidence else None}
+            for c in a.stale
+        ],
+        "structure": {
+            "shape": s.shape,
+            "novak_gowin": s.novak_gowin.model_dump(mode="json"),
+            "traditional": s.traditional.model_dump(mode="json"),
+            "findings": [f.model_dump(mode="json") for f in s.findings],
+        },
+        # every gap, briefly: what a later run compares against (new gaps) — not in the JSON
+        "_all_gaps": [_brief(c) for c in a.gaps],
+    }
+
+
+def error_entry(path: str, err: ConceptmapError) -> dict[str, Any]:
+    """A map that could not be read or analysed: it shows as an error in the report."""
+    return {"path": path, "status": "error", "errors": err.lines()}
+
+
+def validate_fail_on(fail_on: Sequence[str], *, has_baseline: bool) -> None:
+    """A usage error for an unknown ``--fail-on`` state, or ``new`` without a baseline."""
+    unknown = [s for s in fail_on if s not in FAIL_STATES]
+    if unknown:
+        raise UsageError(f"--fail-on {unknown[0]!r}: use one of {', '.join(FAIL_STATES)}")
+    if "new" in fail_on and not has_baseline:
+        raise UsageError("--fail-on new needs --baseline PREVIOUS.json (an earlier JSON report)")
+
+
+# ---------------------------------------------------------------------- baseline
+
+
+def read_baseline(path: str | os.PathLike[str]) -> set[tuple[str, str]]:
+    """The gaps of an earlier JSON report, as ``(map id, claim id)`` pairs."""
+    name = os.fspath(path)
+    try:
+        data = json.loads(Path(path).read_bytes())
+    except FileNotFoundError:
+        raise InputError("no such baseline report", path=name) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        where = f"{err.lineno}:{err.colno}" if isinstance(err, json.JSONDecodeError) else ""
+        raise InputError(
+            f"not a JSON report ({type(err).__name__}); make one with --format json",
+            path=name,
+            place=where,
+        ) from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        found = data.get("schema") if isinstance(data, dict) else None
+        raise InputError(
+            f"not a {SCHEMA} report (schema {found!r}); make one with "
+            "conceptmap report --format json",
+            path=name,
+        )
+    out: set[tuple[str, str]] = set()
+    maps = data.get("maps")
+    if not isinstance(maps, list):
+        raise InputError("the report has no list of maps", path=name, place="maps")
+    for i, entry in enumerate(maps):
+        if not isinstance(entry, dict) or entry.get("status") != "ok":
+            continue
+        ids = entry.get("gap_ids")
+        map_id = entry.get("map_id")
+        if not isinstance(map_id, str) or not isinstance(ids, list):
+            raise InputError("a map without map_id or gap_ids", path=name, place=f"maps[{i}]")
+        out.update((map_id, str(c)) for c in ids)
+    return out
+
+
+# ---------------------------------------------------------------------- the document
+
+
+def _redact(entries: Iterable[dict[str, Any]]) -> None:
+    red = Redactor(True)
+    for entry in entries:
+        for key in ("gaps", "revise"):
+            for claim in entry.get(key, []):
+                for ev in claim["evidence"]:
+                    ev["source"] = red.source(ev["source"])
+                    ev.pop("quote", None)
+                    ev.pop("link", None)
+
+
+def build_report(
+    entries: Sequence[dict[str, Any]],
+    *,
+    as_of: dt.date,
+    top: int,
+    fail_on: Sequence[str] = (),
+    baseline: set[tuple[str, str]] | None = None,
+    baseline_name: str | None = None,
+    redact: bool = False,
+) -> dict[str, Any]:
+    """The whole report document from the map entries (in output order). The entries are
+    taken over: they are marked and redacted in place."""
+    validate_fail_on(fail_on, has_baseline=baseline is not None)
+    entries = list(entries)
+    ok = [e for e in entries if e["status"] == "ok"]
+    new_gaps: list[dict[str, Any]] = []
+    for e in ok:
+        if baseline is None:
+            continue
+        fresh = {g["id"] for g in e["_all_gaps"] if (e["map_id"], g["id"]) not in baseline}
+        e["new_gap_ids"] = [g for g in e["gap_ids"] if g in fresh]
+        for claim in e["gaps"]:
+            claim["new"] = claim["id"] in fresh
+        for g in e["_all_gaps"]:
+            if g["id"] in fresh:
+                new_gaps.append({"path": e["path"], "map_id": e["map_id"], **g})
+    if redact:
+        _redact(entries)
+    totals = {k: sum(e["counts"][k] for e in ok) for k in COUNT_KEYS}
+    totals["new"] = len(new_gaps)
+    portfolio = [
+        {"path": e["path"], "map_id": e["map_id"], **claim} for e in ok for claim in e["gaps"]
+    ]
+    portfolio.sort(key=lambda g: (-g["gap_score"], g["path"], g["id"]))
+    top_gaps = [
+        {
+            k: g[k]
+            for k in (
+                "path",
+                "map_id",
+                "id",
+                "text",
+                "state",
+                "glyph",
+                "gap_score",
+                "importance",
+                "U",
+                "new",
+                "reason",
+                "next_step",
+            )
+        }
+        for g in portfolio[:top]
+    ]
+    new_gaps.sort(key=lambda g: (-g["gap_score"], g["path"], g["id"]))
+    found = {s: totals[s] for s in fail_on if totals[s]}
+    for e in entries:
+        e.pop("_all_gaps", None)
+    return {
+        "schema": SCHEMA,
+        "as_of": as_of.isoformat(),
+        "top": top,
+        "redacted": redact,
+        "baseline": baseline_name,
+        "fail_on": sorted(set(fail_on), key=FAIL_STATES.index),
+        "found": found,
+        "failed": bool(found),
+        "summary": {
+            "maps": len(entries),
+            "analysed": len(ok),
+            "invalid": len(entries) - len(ok),
+            "claims": sum(e["claims"] for e in ok),
+            "debt": _num(sum(e["debt"] for e in ok)),
+            "counts": totals,
+            "new_gaps": new_gaps if baseline is not None else None,
+            "top_gaps": top_gaps,
+        },
+        "maps": entries,
+    }
+
+
+def exit_code(doc: dict[str, Any]) -> int:
+    """2 when any map was invalid (it wins), else 1 when a ``--fail-on`` state was found."""
+    if doc["summary"]["invalid"]:
+        return 2
+    return 1 if doc["failed"] else 0
+
+
+def report_json(doc: dict[str, Any]) -> str:
+    """The document as JSON text (UTF-8, two-space indent, final newline)."""
+    clean = {
+        **doc,
+        "maps": [{k: v for k, v in e.items() if not k.startswith("_")} for e in doc["maps"]],
+    }
+    return json.dumps(clean, ensure_ascii=False, indent=2) + "\n"
