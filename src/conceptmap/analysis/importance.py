@@ -205,7 +205,16 @@ def _midranks(values: np.ndarray) -> np.ndarray:
 
 
 def structure_measures(m: ConceptMap, settings: Settings) -> dict[str, ConceptStructure]:
-    """PageRank, sampled betweenness, their percentiles and articulation points per concept."""
+    """PageRank, sampled betweenness, their percentiles and articulation points per concept.
+
+    They depend on the map's structure alone, so they are cached on the map until a concept,
+    linking phrase or proposition changes (adding evidence does not redo them)."""
+    cfg = settings.importance
+    key = ("structure_measures", cfg.pagerank_alpha, cfg.betweenness_k, cfg.seed)
+    return m.derived(key, lambda: _structure_measures(m, settings))
+
+
+def _structure_measures(m: ConceptMap, settings: Settings) -> dict[str, ConceptStructure]:
     cfg = settings.importance
     ids, adj = _adjacency(m)
     n = len(ids)

@@ -19,6 +19,7 @@ import gc
 import json
 import os
 import re
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -252,9 +253,27 @@ def _record_json(rec: Any) -> str:
     )
 
 
+# Records are immutable, so the line a record dumps to can be kept while the record object is
+# the same: the TUI saves after every edit, and a 1,000-concept map then re-dumps one line,
+# not thousands. Keyed weakly by map so closed maps are forgotten.
+_LINES: weakref.WeakKeyDictionary[ConceptMap, dict[str, tuple[Any, str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _record_line(cache: dict[str, tuple[Any, str]], rec: Any) -> str:
+    hit = cache.get(rec.id)
+    if hit is not None and hit[0] is rec:
+        return hit[1]
+    line = _record_json(rec)
+    cache[rec.id] = (rec, line)
+    return line
+
+
 def dump_map(m: ConceptMap) -> bytes:
     """The canonical bytes of a map: stable order, one record per line, final newline."""
     doc = m.to_document()
+    cache = _LINES.setdefault(m, {})
     head = doc.model_dump(mode="json", exclude={*_LISTS, "plan", "conflicts"})
     head = {"schema_version": SCHEMA_VERSION, **head}
     lines = ["{"]
@@ -270,7 +289,7 @@ def dump_map(m: ConceptMap) -> bytes:
         if not records:
             items.append(f"  {json.dumps(key)}: []")
             continue
-        body = ",\n".join(f"    {_record_json(r)}" for r in records)
+        body = ",\n".join(f"    {_record_line(cache, r)}" for r in records)
         items.append(f"  {json.dumps(key)}: [\n{body}\n  ]")
     lines.append(",\n".join(items))
     lines.append("}")

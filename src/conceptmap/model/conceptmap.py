@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import networkx as nx
 from pydantic import BaseModel, ValidationError
@@ -50,6 +50,8 @@ from conceptmap.model.records import (
 )
 
 __all__ = ["Change", "ConceptMap", "Edit", "format_validation_error", "normalise_label"]
+
+T = TypeVar("T")
 
 Collection = Literal[
     "meta", "concept", "linking_phrase", "proposition", "evidence", "relation", "plan", "conflict"
@@ -130,6 +132,7 @@ class ConceptMap:
         self._redo: list[Edit] = []
         self._open: Edit | None = None
         self._staged: list[Change] | None = None
+        self._derived: dict[Any, Any] = {}
         self.revision = 0
 
     # ------------------------------------------------------------------ construction
@@ -338,6 +341,7 @@ class ConceptMap:
         return m
 
     def _rebuild_indexes(self) -> None:
+        self._derived.clear()
         g = self._g
         g.clear()
         g.add_nodes_from((cid, {"kind": "concept"}) for cid in self._concepts)
@@ -472,6 +476,20 @@ class ConceptMap:
                 g.add_edge(p.source, p.target, proposition=pid)
         self._cg_cache = (self.revision, g)
         return g
+
+    def derived(self, key: Any, compute: Callable[[], T]) -> T:
+        """A value computed from the map's *structure* only (concepts, linking phrases,
+        propositions and the root), cached until one of those changes.
+
+        Evidence, relations and plan edits keep the cache, so that re-analysing after adding
+        evidence does not redo PageRank, betweenness or the hierarchy. Callers must treat the
+        value as read-only.
+        """
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = compute()
+            return value
 
     def evidence_for(self, claim_id: str) -> list[Evidence]:
         """The evidence items on one claim, sorted by id."""
@@ -651,8 +669,12 @@ class ConceptMap:
     def _set(self, collection: Collection, rid: str, rec: Any) -> None:
         g = self._g
         if collection == "meta":
+            if rec.root != self._meta.root:
+                self._derived.clear()
             self._meta = rec
             return
+        if collection in ("concept", "linking_phrase", "proposition"):
+            self._derived.clear()
         store = self._store(collection)
         old = store.get(rid)
         if rec is None:

@@ -43,7 +43,12 @@ class Hierarchy:
 
 
 def hierarchy(m: ConceptMap) -> Hierarchy:
-    """Compute the :class:`Hierarchy` of ``m`` (deterministic: everything in id order)."""
+    """The :class:`Hierarchy` of ``m`` (deterministic: everything in id order), cached until
+    the map's structure changes. Treat it as read-only."""
+    return m.derived("hierarchy", lambda: _hierarchy(m))
+
+
+def _hierarchy(m: ConceptMap) -> Hierarchy:
     out_props: dict[str, list[tuple[str, str]]] = {cid: [] for cid in m.concepts}
     indeg: dict[str, int] = dict.fromkeys(m.concepts, 0)
     for pid in sorted(m.propositions):
