@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ __all__ = [
 ]
 
 SCHEMA = "conceptmap.report/1"
+
+_INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 #: What ``--fail-on`` accepts: the four gap states, three flags, and ``new`` (needs a baseline).
 FAIL_STATES: tuple[str, ...] = (
@@ -337,4 +340,7 @@ def report_json(doc: dict[str, Any]) -> str:
         **doc,
         "maps": [{k: v for k, v in e.items() if not k.startswith("_")} for e in doc["maps"]],
     }
-    return json.dumps(clean, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(clean, ensure_ascii=False, indent=2) + "\n"
+    # bidi overrides and other invisible format characters are written as \u escapes: the
+    # data stays exact for a program, and a person paging the file sees what is there
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
