@@ -298,7 +298,7 @@ def test_hostile_labels_are_inert_in_every_format(tmp_path: Path, capsys) -> Non
             assert "<script" not in out.lower() and "<img" not in out.lower()
         if fmt == "json":
             doc = json.loads(out)
-            ok = [e for e in doc["maps"] if e["status"] == "ok"][0]
+            ok = next(e for e in doc["maps"] if e["status"] == "ok")
             # JSON keeps the data exactly (a program decides how to show it)
             assert "\\u202e" in out  # written as an escape, not raw
             assert any(HOSTILE in c["text"] for c in ok["gaps"])
