@@ -135,7 +135,11 @@ def report(
         result = _with_progress(paths, options)
     else:
         result = api.report_paths(paths, **options)
-    if output is not None:
+    if output is not None and output.exists() and not output.is_file():
+        # /dev/null, /dev/stdout, a pipe: write to it; an atomic rename would replace it
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(result.text)
+    elif output is not None:
         api.write_text(output, result.text)
     else:
         sys.stdout.write(result.text)
