@@ -416,9 +416,16 @@ def test_subprocess_two_workers_no_progress_bar_when_piped(portfolio: Path, tmp_
         check=False,
     )
     assert done.returncode == 1
-    assert json.loads(done.stdout)["summary"]["analysed"] == 2
+    summary = json.loads(done.stdout)["summary"]
+    assert summary["analysed"] == 2
+    assert summary["counts"]["gaps"] == sum(len(e) for e in gap_ids(done.stdout))
     # stderr is a pipe: no bar, no carriage returns, no escape sequences — just the summary
     assert "\r" not in done.stderr and "\x1b" not in done.stderr
     assert done.stderr.strip().splitlines() == [
-        "report: 2 maps (2 analysed, 0 invalid), 5 gaps; found 1 contradicted"
+        f"report: 2 maps (2 analysed, 0 invalid), {summary['counts']['gaps']} gaps; "
+        "found 1 contradicted"
     ]
+
+
+def gap_ids(text: str) -> list[list[str]]:
+    return [e["gap_ids"] for e in json.loads(text)["maps"]]

@@ -134,6 +134,8 @@ def map_entry(path: str, m: ConceptMap, a: Analysis, *, top: int) -> dict[str, A
     counts = a.counts()
     counts["undermined"] = len(a.undermined)
     counts["contradiction"] = len(a.contradictions)
+    # the gaps listed (and compared with a baseline); contradicted claims are in "revise"
+    counts["gaps"] = len(a.gaps)
     s = a.structure
     notes = []
     if m.conflicts:
