@@ -117,6 +117,8 @@ def _parse_xml(data: bytes, path: str | None) -> ET.Element:
         raise MapFormatError(
             f"malformed XML: {message}", path=path, place=f"{line}:{col + 1}"
         ) from None
+    except LookupError as err:  # the XML declaration names an encoding Python does not know
+        raise MapFormatError(f"malformed XML: {err}", path=path, place="1:1") from None
     except DefusedXmlException as err:
         what = type(err).__name__
         if what == "EntitiesForbidden" and getattr(err, "sysid", None):
