@@ -698,3 +698,87 @@ async def test_projector_steps_through_the_gaps_and_follows_edits(small_map_file
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen) and app.selected == gaps[1]
+
+
+# ---------------------------------------------------------------------- the map view
+async def test_map_view_draws_the_map_and_follows_edits(small_map_file: Path) -> None:
+    from conceptmap.tui.screens.mapview import MapScreen
+    from conceptmap.tui.widgets.mapview import MapCanvas
+
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MapScreen)
+        canvas = screen.query_one(MapCanvas)
+        m = app.session.map
+        assert set(m.concepts) <= set(canvas.regions)  # every concept is a box
+        assert set(m.linking_phrases) <= set(canvas.regions)  # every phrase on a connector
+
+        def drawn(rid: str) -> str:
+            r = canvas.regions[rid]
+            return "\n".join(canvas._row_strip(y).text[r.x : r.right] for y in range(r.y, r.bottom))
+
+        assert "SMB café owners" in drawn(OWNERS) and "┏" not in drawn(OWNERS)
+        # Tab walks the drawing; the selection is drawn heavy
+        app.select(OWNERS)
+        await pilot.pause()
+        assert "┏" in drawn(OWNERS)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.selected != OWNERS and app.selected in canvas.order
+        # add evidence on FEES from the map view: the file changes and its state word shows
+        app.select(FEES)
+        await pilot.pause()
+        before = drawn(FEES)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceForm)
+        await clear_field(pilot)
+        await type_text(pilot, "contradicts")
+        await pilot.press("tab")
+        await type_text(pilot, "analytics")
+        await pilot.press("tab")
+        await type_text(pilot, "billing dashboard")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen, messages(app)
+        assert any(e.claim == FEES for e in on_disk(small_map_file).evidence.values())
+        state = str(app.session.analysis.claims[FEES].state)
+        assert drawn(FEES) != before and api.state_glyphs()[state] in drawn(FEES)
+        # a new concept gets a box at once (Graphviz runs again)
+        await pilot.press("a")
+        await type_text(pilot, "loyalty cards")
+        await pilot.press("enter")
+        await pilot.pause()
+        new = on_disk(small_map_file).find_concepts("loyalty cards")[0].id
+        assert new in canvas.regions and "loyalty cards" in drawn(new)
+        assert app.selected == new
+        # delete works on the selection, undo brings it back
+        await pilot.press("d")
+        await pilot.pause()
+        assert new not in on_disk(small_map_file).concepts and new not in canvas.regions
+        await pilot.press("u")
+        await pilot.pause()
+        assert new in canvas.regions
+        # zoom and focus
+        width = canvas.virtual_size.width
+        await pilot.press("minus")
+        await pilot.pause()
+        assert canvas.virtual_size.width < width
+        await pilot.press("plus", "plus")
+        await pilot.pause()
+        assert canvas.virtual_size.width > width
+        app.select(SPEED)
+        await pilot.press("F")
+        await pilot.pause()
+        shown = {r for r in canvas.regions if r in m.concepts}
+        assert SPEED in shown and len(shown) < len(app.session.map.concepts)
+        await pilot.press("F")
+        await pilot.pause()
+        assert set(app.session.map.concepts) <= set(canvas.regions)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)

@@ -37,6 +37,7 @@ from conceptmap.tui.screens.forms import (
     RelationForm,
 )
 from conceptmap.tui.screens.main import MainScreen
+from conceptmap.tui.screens.mapview import MapScreen
 from conceptmap.tui.screens.projector import ProjectorScreen
 from conceptmap.tui.session import Session
 from conceptmap.tui.widgets.panels import (
@@ -159,6 +160,10 @@ class ConceptmapApp(App[None]):
         screen.query_one(DetailPane).show(
             self.session.map, self.session.analysis, self.selected, screen.query_one(EvidenceList)
         )
+        for other in self.screen_stack:
+            follow = getattr(other, "follow_selection", None)
+            if follow is not None and other.is_mounted:
+                follow()
 
     def select(self, claim_id: str) -> None:
         """Show ``claim_id`` (a concept or proposition) in the detail pane."""
@@ -409,6 +414,11 @@ class ConceptmapApp(App[None]):
             self.action_remove_evidence()
         elif focused == "claims":
             self.action_delete_proposition()
+        elif focused == "mapview":
+            if self.selected in self.session.map.propositions:
+                self.action_delete_proposition()
+            else:
+                self.action_delete_concept()
         elif focused == "outline":
             node = self.get_screen_main().query_one(Outline).cursor_node
             if node is not None and node.data and node.data[0] == "proposition":
@@ -485,12 +495,16 @@ class ConceptmapApp(App[None]):
     def action_search(self) -> None:
         def done(hit: tuple[str, str] | None) -> None:
             if hit is not None:
-                self.jump_to(hit[1])
+                self.jump_to(hit[1], focus=isinstance(self.screen, MainScreen))
 
         self.push_screen(SearchScreen(), done)
 
     def action_focus_gaps(self) -> None:
         self.get_screen_main().query_one(GapPanel).focus()
+
+    def action_map_view(self) -> None:
+        if not isinstance(self.screen, MapScreen):
+            self.push_screen(MapScreen())
 
     def action_projector(self) -> None:
         gaps = {c.id for c in self.session.analysis.gaps}

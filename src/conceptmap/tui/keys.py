@@ -150,6 +150,13 @@ ACTIONS: tuple[Action, ...] = (
         show=False,
     ),
     Action(
+        "view: map",
+        "m",
+        "map_view",
+        "Draw the concept map itself (arrows scroll, + - zoom, F focus, Tab selects, m back)",
+        short="map",
+    ),
+    Action(
         "view: projector mode",
         "P",
         "projector",
