@@ -2,6 +2,7 @@
 
     python scripts/reliability.py crash --saves 200 [--concepts 5000]
     python scripts/reliability.py race --rounds 100
+    python scripts/reliability.py hostile-xml
 
 ``crash`` starts a writer process that keeps editing and saving a large map, kills it with
 SIGKILL at random moments, and checks after every kill that the file on disk is a complete,
@@ -154,6 +155,63 @@ def race(rounds: int) -> int:
         return 1 if lost else 0
 
 
+HOSTILE_XML = {
+    "billion laughs": (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(
+            f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
+            for i in range(1, 10)
+        )
+        + ']><cmap xmlns="http://cmap.ihmc.us/xml/cmap/"><map><concept-list>'
+        '<concept id="a" label="&lol9;"/></concept-list></map></cmap>'
+    ),
+    "external entity": (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY ext SYSTEM "file:///etc/passwd">]>'
+        '<cmap xmlns="http://cmap.ihmc.us/xml/cmap/"><map><concept-list>'
+        '<concept id="a" label="&ext;"/></concept-list></map></cmap>'
+    ),
+    "quadratic blow-up": (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "' + "x" * 50_000 + '">]>'
+        '<cmap xmlns="http://cmap.ihmc.us/xml/cmap/"><map><concept-list><concept id="a" label="'
+        + "&a;" * 20_000
+        + '"/></concept-list></map></cmap>'
+    ),
+    "deep nesting (100,000 levels)": (
+        '<?xml version="1.0"?><cmap xmlns="http://cmap.ihmc.us/xml/cmap/"><map>'
+        + "<a>" * 100_000
+        + "</a>" * 100_000
+        + "</map></cmap>"
+    ),
+}
+
+
+def hostile_xml() -> int:
+    """Import each hostile file in a fresh process; report time, peak memory and the message."""
+    import resource
+
+    failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in HOSTILE_XML.items():
+            src = Path(tmp) / "hostile.cxl"
+            src.write_text(text)
+            out = Path(tmp) / "out.cmap.json"
+            t0 = time.perf_counter()
+            res = subprocess.run(
+                [sys.executable, "-m", "conceptmap", "import", str(src), "-o", str(out)],
+                capture_output=True,
+                text=True,
+            )
+            elapsed = time.perf_counter() - t0
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            line = res.stderr.strip().splitlines()[-1] if res.stderr.strip() else ""
+            ok = res.returncode == 2 and not out.exists() and line.startswith("conceptmap: error:")
+            failed += not ok
+            print(
+                f"{name}: exit {res.returncode} in {elapsed:.2f} s, peak RSS so far {peak:.0f} MB: {line[:110]}"
+            )
+    return 1 if failed else 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -165,6 +223,7 @@ def main() -> int:
     c.add_argument("--seed", type=int, default=1)
     r = sub.add_parser("race")
     r.add_argument("--rounds", type=int, default=100)
+    sub.add_parser("hostile-xml")
     w = sub.add_parser("writer")
     w.add_argument("path", type=Path)
     x = sub.add_parser("racer")
@@ -177,6 +236,8 @@ def main() -> int:
         return crash(a.saves, a.concepts, a.seed)
     if a.cmd == "race":
         return race(a.rounds)
+    if a.cmd == "hostile-xml":
+        return hostile_xml()
     if a.cmd == "writer":
         writer(a.path)
         return 0

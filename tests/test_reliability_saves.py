@@ -29,3 +29,10 @@ def test_two_editors_racing_lose_no_edit() -> None:
     assert "0 edits lost" in res.stdout
     refused = int(res.stdout.split("rounds, ")[1].split()[0])
     assert refused > 0  # the races really overlapped: the loser's save was refused
+
+
+def test_hostile_xml_is_refused_in_one_line_and_nothing_written() -> None:
+    res = _run("hostile-xml")
+    assert res.returncode == 0, res.stdout + res.stderr
+    lines = res.stdout.strip().splitlines()
+    assert len(lines) == 4 and all("exit 2" in ln and "refused" in ln for ln in lines)

@@ -416,10 +416,28 @@ class _Reader:
             ) from None
 
 
+#: CmapTools nests a handful of levels (cmap > map > list > item > appearance); anything far
+#: deeper is a hostile or broken file.
+MAX_DEPTH = 64
+
+
+def _check_depth(root: ET.Element, path: str | None) -> None:
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise MapFormatError(
+                f"refused: elements are nested more than {MAX_DEPTH} levels deep; CXL needs a few",
+                path=path,
+            )
+        stack.extend((child, depth + 1) for child in el)
+
+
 def parse_cxl(data: bytes, *, path: str | None = None) -> CxlImport:
     """Read CXL bytes into a map. Raises :class:`MapFormatError` (exit code 2) for malformed
     XML (with its line:col), entities, a file that is not CXL, or a connection to nothing."""
     root = _parse_xml(data, path)
+    _check_depth(root, path)
     digest = hashlib.sha256(data).hexdigest()
     reader = _Reader(root, path, digest)
     doc, left = reader.read()
