@@ -65,7 +65,7 @@ a { color: #0072B2; }
   tr { break-inside: avoid; }
   .state, .verdict, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; }
-  a[href]::after { content: " <" attr(href) ">"; font-size: 8pt; word-break: break-all; }
+  a:not([href^="#"])::after { content: " <" attr(href) ">"; font-size: 8pt; word-break: break-all; }
 }
 """
 
