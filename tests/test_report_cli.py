@@ -429,3 +429,37 @@ def test_subprocess_two_workers_no_progress_bar_when_piped(portfolio: Path, tmp_
 
 def gap_ids(text: str) -> list[list[str]]:
     return [e["gap_ids"] for e in json.loads(text)["maps"]]
+
+
+def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run the program with stderr on a pseudo-terminal; return what it wrote there (read
+    while it runs, so a chatty bar can never fill the terminal's buffer)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([str(BIN), *args], stdout=subprocess.DEVNULL, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    try:
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:  # EIO: the program exited and the terminal closed
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(leader)
+        code = proc.wait(timeout=120)
+    assert code == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_only_and_not_in_ci(portfolio: Path) -> None:
+    args = ["report", str(portfolio), "--jobs", "2", "--as-of", AS_OF, "-f", "json"]
+    base = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR")}
+    shown = _stderr_on_a_terminal(args, {**base, "TERM": "xterm"})
+    assert "analysing maps" in shown and "2/2" in shown
+    quiet = _stderr_on_a_terminal(args, {**base, "TERM": "xterm", "CI": "true"})
+    assert "analysing maps" not in quiet and "report: 2 maps" in quiet
