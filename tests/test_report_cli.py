@@ -285,6 +285,8 @@ def test_hostile_labels_are_inert_in_every_format(tmp_path: Path, capsys) -> Non
         quote="</td></tr></table><script>alert(3)</script>",
         link="https://example.org/a?b=<c>&d='e'",
     )
+    # a file name is text from outside too
+    write_map(tmp_path, '<img src=x onerror="alert(4)">.cmap.json', "Named")
     # a map with an ANSI escape in a label is not valid: it shows as an error, inert too
     bad = tmp_path / "ansi.cmap.json"
     text = (tmp_path / "hostile.cmap.json").read_text("utf-8").replace("fast delivery", "x")
@@ -298,14 +300,15 @@ def test_hostile_labels_are_inert_in_every_format(tmp_path: Path, capsys) -> Non
             assert "<script" not in out.lower() and "<img" not in out.lower()
         if fmt == "json":
             doc = json.loads(out)
-            ok = next(e for e in doc["maps"] if e["status"] == "ok")
+            ok = next(e for e in doc["maps"] if e.get("title", "").startswith("<img"))
             # JSON keeps the data exactly (a program decides how to show it)
             assert "\\u202e" in out  # written as an escape, not raw
             assert any(HOSTILE in c["text"] for c in ok["gaps"])
     page = parse_html(run_html(tmp_path, capsys))
     assert "script" not in page.tags and "img" not in page.tags
     hrefs = [v for t, k, v in page.attrs if k == "href" and not v.startswith("#")]
-    assert hrefs == ["https://example.org/a?b=<c>&d='e'"]  # decoded attribute: one safe link
+    # decoded attributes: the two evidence links, exactly as given, and nothing else
+    assert sorted(hrefs) == ["https://example.org/a?b=<c>&d='e'", "https://example.org/notes/maya"]
     text = "".join(page.text)
     assert '<script>alert("x")</script>' in text  # shown literally, as text
     md = report([str(tmp_path), "--format", "md"], capsys)[1]
