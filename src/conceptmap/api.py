@@ -39,6 +39,7 @@ __all__ = [
     "export_map",
     "find_maps",
     "forecast",
+    "gap_report",
     "hierarchy",
     "import_cxl",
     "import_evidence",
@@ -379,6 +380,38 @@ def import_evidence(
         "claims": len({r.claim for r in rows}),
         "evidence": added,
     }
+
+
+def gap_report(
+    m: ConceptMap,
+    *,
+    as_of: dt.date | None = None,
+    format: str = "markdown",
+    redact: bool = False,
+    settings: Any = None,
+    top: int | None = None,
+    path: str | os.PathLike[str] | None = None,
+) -> str:
+    """One map's gap report as text (the TUI's R key). ``format`` "markdown" (or "md") gives
+    what ``conceptmap gaps --format md`` prints, which never holds quotes or sources; "json"
+    and "html" give the batch report (``conceptmap report``) of this one map, redacted with
+    ``redact``. ``path`` names the map in JSON/HTML (default: its title)."""
+    from conceptmap.analysis import analyse as _analyse
+
+    a = _analyse(m, settings=settings, as_of=as_of)
+    if format in ("markdown", "md"):
+        from conceptmap.report.gaps_text import gaps_markdown
+
+        return gaps_markdown(a, top=top)
+    if format not in ("json", "html"):
+        raise UsageError(f"format {format!r}: use markdown, json or html")
+    from conceptmap.report.batch import render
+    from conceptmap.report.json_report import build_report, map_entry
+
+    shown = top if top is not None else max(1, len(a.gaps))
+    name = os.fspath(path) if path is not None else a.title
+    doc = build_report([map_entry(name, m, a, top=shown)], as_of=a.as_of, top=shown, redact=redact)
+    return render(doc, format)
 
 
 def report_paths(paths: Iterable[str | os.PathLike[str]], **options: Any) -> Any:
