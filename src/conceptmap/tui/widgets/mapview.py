@@ -56,13 +56,18 @@ class MapCanvas(ScrollView, can_focus=True):
         self.layout_: Any = None
         self.zoom = 1.0
         self.selected: str | None = None
-        self._cells: dict[int, dict[int, tuple[str, Style]]] = {}
+        #: per row, the pieces of text drawn on it in order: (column, text, style)
+        self._ops: dict[int, list[tuple[int, str, Style]]] = {}
         self._strips: dict[int, Strip] = {}
         #: record id → region on the canvas (concept boxes and phrase labels)
         self.regions: dict[str, Region] = {}
         #: proposition id → phrase node id (for selecting and highlighting a proposition)
         self.phrase_of: dict[str, str] = {}
         self.order: list[str] = []
+        #: a new object on every draw (lets a benchmark or a test wait for the next drawing)
+        self._drawn_at: object = None
+        self._base: dict[int, list[tuple[int, str, Style]]] = {}
+        self._base_key: Any = None
 
     # ------------------------------------------------------------------ drawing
     def draw(
@@ -70,7 +75,7 @@ class MapCanvas(ScrollView, can_focus=True):
     ) -> None:
         """Draw ``layout`` of ``m`` with the states of ``analysis``; ``selected`` highlighted."""
         self.layout_, self.selected, self.zoom = layout, selected, zoom
-        self._cells, self._strips, self.regions, self.phrase_of = {}, {}, {}, {}
+        self._ops, self._strips, self.regions, self.phrase_of = {}, {}, {}, {}
         claims = analysis.claims if analysis is not None else {}
         z = zoom
         boxes = layout.boxes if layout is not None else {}
@@ -94,18 +99,23 @@ class MapCanvas(ScrollView, can_focus=True):
             p = m.propositions[selected]
             sel_ends = {p.source, p.target}
 
-        # connectors first, boxes over them
+        # connectors first (grey ones cached per layout and zoom), boxes over them
         if layout is not None:
+            base_key = (id(layout), zoom)
+            if self._base_key != base_key:
+                self._ops = {}
+                for e in layout.edges:
+                    self._edge(e, boxes, at, _LINE)
+                self._base = self._ops
+                self._base_key = base_key
+            self._ops = {y: list(ops) for y, ops in self._base.items()}
             for e in layout.edges:
                 on = sel_phrase is not None and sel_phrase in (e.tail, e.head)
                 on = on and (e.tail in sel_ends or e.head in sel_ends)
                 if selected is not None and direct.get((e.tail, e.head)) == selected:
                     on = True
-                style = _SELECT_LINE if on else _LINE
-                pts = [at(x, y) for x, y in e.points]
-                self._polyline(pts, style)
-                if e.arrow and e.head in boxes and len(pts) >= 2:
-                    self._arrow(pts, boxes[e.head], at, style)
+                if on:
+                    self._edge(e, boxes, at, _SELECT_LINE)
 
         for rid, b in boxes.items():
             cx, cy = at(b.x, b.y)
@@ -123,6 +133,7 @@ class MapCanvas(ScrollView, can_focus=True):
         width = round((layout.width if layout else 0) * z) + 6
         height = round((layout.height if layout else 0) * z) + 3
         self.virtual_size = Size(width, height)
+        self._drawn_at = object()
         self.refresh()
 
     def _region_of(self, rid: str) -> Region:
@@ -130,15 +141,28 @@ class MapCanvas(ScrollView, can_focus=True):
 
     def _put(self, x: int, y: int, ch: str, style: Style) -> None:
         if x >= 0 and y >= 0:
-            self._cells.setdefault(y, {})[x] = (ch, style)
+            ops = self._ops.get(y)
+            if ops is None:
+                ops = self._ops[y] = []
+            ops.append((x, ch, style))
 
     def _text(self, x: int, y: int, text: str, style: Style) -> None:
-        row = self._cells.setdefault(y, {})
-        for i, ch in enumerate(text):
-            if x + i >= 0:
-                row[x + i] = (ch, style)
+        if x < 0:
+            text, x = text[-x:], 0
+        if text and y >= 0:
+            ops = self._ops.get(y)
+            if ops is None:
+                ops = self._ops[y] = []
+            ops.append((x, text, style))
+
+    def _edge(self, e: Any, boxes: dict[str, Any], at: Any, style: Style) -> None:
+        pts = [at(x, y) for x, y in e.points]
+        self._polyline(pts, style)
+        if e.arrow and e.head in boxes and len(pts) >= 2:
+            self._arrow(pts, boxes[e.head], at, style)
 
     def _polyline(self, pts: list[tuple[int, int]], style: Style) -> None:
+        last = (-1, -1)
         for (x0, y0), (x1, y1) in itertools.pairwise(pts):
             dx, dy = x1 - x0, y1 - y0
             vx, vy = abs(dx), abs(dy) * 2
@@ -152,7 +176,9 @@ class MapCanvas(ScrollView, can_focus=True):
             for k in range(n + 1):
                 x = x0 + round(dx * k / n) if n else x0
                 y = y0 + round(dy * k / n) if n else y0
-                self._put(x, y, ch, style)
+                if (x, y) != last:
+                    self._put(x, y, ch, style)
+                    last = (x, y)
 
     def _arrow(self, pts: list[tuple[int, int]], box: Any, at: Any, style: Style) -> None:
         (x0, y0), (x1, y1) = pts[-2], pts[-1]
@@ -238,28 +264,23 @@ class MapCanvas(ScrollView, can_focus=True):
         return strip.crop_extend(sx, sx + self.size.width, base).apply_style(base)
 
     def _row_strip(self, row: int) -> Strip:
-        cells = self._cells.get(row)
-        if not cells:
+        ops = self._ops.get(row)
+        if not ops:
             return Strip.blank(0)
+        end = max(x + len(t) for x, t, _ in ops)
+        chars: list[str] = [" "] * end
+        styles: list[Style | None] = [None] * end
+        for x, text, style in ops:
+            n = len(text)
+            chars[x : x + n] = text
+            styles[x : x + n] = [style] * n
         segs: list[Segment] = []
-        x = 0
-        run, run_style = "", None
-        for col in sorted(cells):
-            ch, style = cells[col]
-            if col > x:
-                if run:
-                    segs.append(Segment(run, run_style))
-                segs.append(Segment(" " * (col - x)))
-                run, run_style = "", None
-            if style is not run_style and run:
-                segs.append(Segment(run, run_style))
-                run = ""
-            run += ch
-            run_style = style
-            x = col + 1
-        if run:
-            segs.append(Segment(run, run_style))
-        return Strip(segs, x)
+        start = 0
+        for i in range(1, end + 1):
+            if i == end or styles[i] is not styles[start]:
+                segs.append(Segment("".join(chars[start:i]), styles[start]))
+                start = i
+        return Strip(segs, end)
 
     def on_click(self, event: Click) -> None:
         sx, sy = self.scroll_offset
