@@ -73,3 +73,23 @@ def test_same_day_same_bytes_and_unknown_format_refused() -> None:
         assert api.gap_report(m, as_of=DAY, format=fmt) == api.gap_report(m, as_of=DAY, format=fmt)
     with pytest.raises(UsageError, match="format 'pdf'"):
         api.gap_report(m, as_of=DAY, format="pdf")
+
+
+def test_evidence_after_the_analysis_day_is_not_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    """The analysis leaves out evidence dated after --as-of; the report lists what it counted
+    (a claim "nobody has checked" listing two interviews read as a contradiction)."""
+    m = api.read_map(CAFE)
+    dates = sorted({e.date for e in m.evidence.values()})
+    day = dates[len(dates) // 2]  # half the evidence is later than this
+    code = run(
+        ["report", str(CAFE), "--as-of", day.isoformat(), "--format", "json", "--top", "100"]
+    )
+    assert code == 0
+    (entry,) = json.loads(capsys.readouterr().out)["maps"]
+    listed = [ev for g in entry["gaps"] + entry["revise"] for ev in g["evidence"]]
+    assert listed
+    assert all(ev["date"] <= day.isoformat() for ev in listed)
+    for g in entry["gaps"] + entry["revise"]:
+        assert len(g["evidence"]) == g["evidence_count"], g["id"]
+    later = {e.id for e in m.evidence.values() if e.date > day}
+    assert later and not later & {ev["id"] for ev in listed}

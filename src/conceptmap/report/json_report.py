@@ -89,8 +89,11 @@ def _evidence_entry(e: Evidence) -> dict[str, Any]:
     }
 
 
-def _claim_entry(c: ClaimResult, m: ConceptMap | None) -> dict[str, Any]:
+def _claim_entry(c: ClaimResult, m: ConceptMap | None, as_of: dt.date) -> dict[str, Any]:
+    # only what the analysis counted: evidence dated after the analysis day is left out, as
+    # it is by the analysis (a claim "nobody has checked" must not list evidence)
     items: list[Evidence] = m.evidence_for(c.id) if m is not None else []
+    items = [e for e in items if e.date <= as_of]
     items = sorted(items, key=lambda e: (-e.date.toordinal(), e.id))
     return {
         "id": c.id,
@@ -156,8 +159,8 @@ def map_entry(path: str, m: ConceptMap, a: Analysis, *, top: int) -> dict[str, A
         "debt": _num(a.debt),
         "notes": notes,
         "gap_ids": [c.id for c in a.gaps],
-        "gaps": [_claim_entry(c, m) for c in a.gaps[:top]],
-        "revise": [_claim_entry(c, m) for c in a.revise],
+        "gaps": [_claim_entry(c, m, a.as_of) for c in a.gaps[:top]],
+        "revise": [_claim_entry(c, m, a.as_of) for c in a.revise],
         "contradictions": [
             {"relation": x.relation, "a": x.a, "b": x.b, "message": x.message}
             for x in a.contradictions
