@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from conceptmap.render.dot import PALETTE, STATE_TINTS
+from conceptmap.render.dot import PALETTE, STALE_GLYPH, STATE_TINTS
 from conceptmap.report.json_report import COUNT_KEYS
 from conceptmap.safety import html_text, safe_link
 
 __all__ = ["report_html"]
 
-_FLAG_GLYPHS = {"stale": "⌛", "undermined": "↓", "contradiction": "⚡", "gaps": ""}
+_FLAG_GLYPHS = {"stale": STALE_GLYPH, "undermined": "↓", "contradiction": "⚡", "gaps": ""}
 
 _CSS = """
 :root { color-scheme: light; }
@@ -38,6 +38,10 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size:
 th, td { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.wide { overflow-x: auto; }
+th.count { font-size: .8rem; line-height: 1.2; white-space: normal; text-align: right;
+  padding: .35rem .35rem; }
+th.count .g { display: block; font-size: .95rem; }
 tr.total td { font-weight: bold; border-top: 2px solid #999; }
 tr.invalid td { color: #8a2b00; }
 .state { display: inline-block; white-space: nowrap; padding: 0 .4rem; border-radius: 3px;
@@ -45,6 +49,9 @@ tr.invalid td { color: #8a2b00; }
 .flag { display: inline-block; font-size: .78rem; border: 1px solid #888; border-radius: 3px;
   padding: 0 .3rem; margin-left: .3rem; white-space: nowrap; }
 .flag.new { border-color: #0072B2; color: #0072B2; font-weight: bold; }
+table.gaps td.claim { width: 26%; }
+table.gaps td.why { width: 28%; }
+table.gaps td.next { width: 22%; }
 .why { color: #333; }
 .next { color: #1a1a1a; font-style: italic; }
 tr.ev td { border-bottom: 1px solid #ddd; padding-top: 0; }
@@ -63,6 +70,14 @@ a { color: #0072B2; }
   section.map { break-before: page; }
   h2, h3 { break-after: avoid; }
   tr { break-inside: avoid; }
+  /* paper does not scroll: the summary's eleven columns shrink to fit the page */
+  .wide { overflow: visible; }
+  table { font-size: 8.5pt; }
+  th, td { padding: .2rem .3rem; }
+  th.count { font-size: 7pt; padding: .2rem .15rem; }
+  .state, .flag { font-size: 7.5pt; }
+  ul.ev { font-size: 8pt; }
+  #summary td:first-child { word-break: break-all; }
   .state, .verdict, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; }
   a:not([href^="#"])::after { content: " <" attr(href) ">"; font-size: 8pt; word-break: break-all; }
@@ -194,12 +209,14 @@ def _summary(doc: dict[str, Any]) -> list[str]:
         "supported": "✓",
     }
     glyphs |= _FLAG_GLYPHS
-    out = ['<section id="summary">', "<h2>Summary</h2>", "<table><thead><tr><th>map</th>"]
+    out = ['<section id="summary">', "<h2>Summary</h2>"]
+    out.append('<div class="wide"><table><thead><tr><th>map</th>')
     for k in COUNT_KEYS:
-        head = f"{glyphs[k]} {k}".strip()
-        cls = f' class="num state-head s-{k}"' if k in PALETTE else ' class="num"'
-        out.append(f"<th{cls}>{_esc(head)}</th>")
-    out.append('<th class="num">debt</th></tr></thead><tbody>')
+        # glyph above word: eleven columns fit the page width (and a printed A4 page)
+        head = f'<span class="g">{_esc(glyphs[k] or "·")}</span>{_esc(k)}'
+        cls = f' class="count state-head s-{k}"' if k in PALETTE else ' class="count"'
+        out.append(f"<th{cls}>{head}</th>")
+    out.append('<th class="count"><span class="g">Σ</span>debt</th></tr></thead><tbody>')
     for i, e in enumerate(doc["maps"], 1):
         link = f'<a href="#map-{i}">{_esc(e["path"])}</a>'
         if e["status"] == "ok":
@@ -216,7 +233,7 @@ def _summary(doc: dict[str, Any]) -> list[str]:
         f'<tr class="total"><td>all maps</td>{cells}'
         f'<td class="num">{doc["summary"]["debt"]:.2f}</td></tr>'
     )
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     out.append("<h3>Top gaps across the maps</h3>")
     top = doc["summary"]["top_gaps"]
     if not top:
@@ -300,7 +317,7 @@ def _section(i: int, e: dict[str, Any], top: int) -> list[str]:
             out.append(
                 f'<tr><td class="num">{j}</td><td>{_badge(c["state"], c["glyph"])}</td>'
                 f'<td class="num">{c["gap_score"]:.2f}</td><td class="num">{c["importance"]:.2f}</td>'
-                f'<td class="num">{c["U"]:.2f}</td><td>{_esc(c["text"])}{_flags(c)}</td>'
+                f'<td class="num">{c["U"]:.2f}</td><td class="claim">{_esc(c["text"])}{_flags(c)}</td>'
                 f'<td class="why">{_esc(c["reason"])}</td><td class="next">{_esc(c["next_step"])}</td></tr>'
             )
             ev = _evidence_items(c)
@@ -325,7 +342,7 @@ def _section(i: int, e: dict[str, Any], top: int) -> list[str]:
     out += _claim_list(
         "Stale claims",
         [
-            f"⌛ {_esc(c['text'])}: newest evidence {_esc(c['newest_evidence'] or '—')} "
+            f"{STALE_GLYPH} {_esc(c['text'])}: newest evidence {_esc(c['newest_evidence'] or '—')} "
             f"({_esc(c['state'])})"
             for c in e["stale"]
         ],
@@ -371,7 +388,8 @@ def report_html(doc: dict[str, Any]) -> str:
         out += _section(i, e, doc["top"])
     out.append(
         "<footer>Made by conceptmap report. States: ? unsupported · ✗ contradicted · "
-        "± contested · ~ weak · ✓ supported; ⌛ stale · ↓ undermined · ⚡ contradiction in "
+        "± contested · ~ weak · ✓ supported; "
+        f"{STALE_GLYPH} stale · ↓ undermined · ⚡ contradiction in "
         "the map.</footer>"
     )
     out += ["</body>", "</html>"]
