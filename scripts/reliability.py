@@ -58,6 +58,67 @@ def writer(path: Path) -> None:
         out.flush()
 
 
+def tui_writer(path: Path) -> None:
+    """The real TUI, driven by its Pilot: add concepts one after another through the form."""
+    import asyncio
+
+    from conceptmap.tui.app import ConceptmapApp
+
+    async def run() -> None:
+        app = ConceptmapApp(path, watch_seconds=0)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            print("ready", flush=True)
+            i = 0
+            while True:
+                i += 1
+                before = app.session.file.digest
+                await pilot.press("a")
+                await pilot.pause()
+                app.focused.insert_text_at_cursor(f"tui edit {os.getpid()}-{i}")  # type: ignore[union-attr]
+                await pilot.press("enter")
+                while app.session.file.digest == before:
+                    await pilot.pause(0.001)
+                print(f"saved {len(app.session.map.concepts)}", flush=True)
+
+    asyncio.run(run())
+
+
+def crash_tui(saves: int, concepts: int, seed: int) -> int:
+    """SIGKILL the TUI at random moments while it saves edits made through its forms."""
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "drill.cmap.json"
+        path.write_bytes(dump_map(_big_map(concepts)))
+        done, kills = 0, 0
+        count = len(read_map(path).concepts)
+        while done < saves:
+            proc = subprocess.Popen(
+                [sys.executable, __file__, "tui-writer", str(path)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            time.sleep(rng.uniform(0.8, 2.5))
+            proc.send_signal(signal.SIGKILL)
+            out, _ = proc.communicate()
+            kills += 1
+            counts = [int(ln.split()[1]) for ln in out.splitlines() if ln.startswith("saved ")]
+            done += len(counts)
+            last = counts[-1] if counts else count
+            now = len(read_map(path).concepts)  # raises if the file is not a complete map
+            if now not in (last, last + 1):
+                print(
+                    f"FAIL: after kill {kills} the file has {now} concepts, expected {last} or {last + 1}"
+                )
+                return 1
+            count = now
+        print(
+            f"crash (TUI autosave): {done} saves through the TUI's forms, {kills} SIGKILLs: "
+            "the file was always a complete version (old or new)"
+        )
+        return 0
+
+
 def crash(saves: int, concepts: int, seed: int) -> int:
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:
@@ -221,9 +282,12 @@ def main() -> int:
     c.add_argument("--saves", type=int, default=200)
     c.add_argument("--concepts", type=int, default=5000)
     c.add_argument("--seed", type=int, default=1)
+    c.add_argument("--tui", action="store_true", help="drive the real TUI instead of the library")
     r = sub.add_parser("race")
     r.add_argument("--rounds", type=int, default=100)
     sub.add_parser("hostile-xml")
+    tw = sub.add_parser("tui-writer")
+    tw.add_argument("path", type=Path)
     w = sub.add_parser("writer")
     w.add_argument("path", type=Path)
     x = sub.add_parser("racer")
@@ -233,7 +297,10 @@ def main() -> int:
     x.add_argument("start", type=float)
     a = ap.parse_args()
     if a.cmd == "crash":
-        return crash(a.saves, a.concepts, a.seed)
+        return (crash_tui if a.tui else crash)(a.saves, a.concepts, a.seed)
+    if a.cmd == "tui-writer":
+        tui_writer(a.path)
+        return 0
     if a.cmd == "race":
         return race(a.rounds)
     if a.cmd == "hostile-xml":

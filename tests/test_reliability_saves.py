@@ -36,3 +36,9 @@ def test_hostile_xml_is_refused_in_one_line_and_nothing_written() -> None:
     assert res.returncode == 0, res.stdout + res.stderr
     lines = res.stdout.strip().splitlines()
     assert len(lines) == 4 and all("exit 2" in ln and "refused" in ln for ln in lines)
+
+
+def test_sigkill_during_tui_autosaves_never_corrupts_the_file() -> None:
+    res = _run("crash", "--tui", "--saves", "2", "--concepts", "300", "--seed", "3")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "always a complete version" in res.stdout
