@@ -156,10 +156,9 @@ def _assemble(ctx: Context) -> Analysis:
         big_u = uncertainty(o)
         test_first = imp.rating >= cfg.ranking.test_first_rating and o.u >= cfg.ranking.test_first_u
         is_gap = st.state is not State.supported or st.stale
-        dc = degree_of_conflict(
-            opinion.opinion(ev.say_r, ev.say_s, cfg.opinion),
-            opinion.opinion(ev.do_r, ev.do_s, cfg.opinion),
-        )
+        say_op = opinion.opinion(ev.say_r, ev.say_s, cfg.opinion)
+        do_op = opinion.opinion(ev.do_r, ev.do_s, cfg.opinion)
+        dc = degree_of_conflict(say_op, do_op)
         says_not_does = dc >= cfg.ranking.say_do_conflict - 1e-9
         claims[cid] = ClaimResult.build(
             id=cid,
@@ -187,6 +186,8 @@ def _assemble(ctx: Context) -> Analysis:
             behavioural=ev.max_level >= 4,
             say_do_conflict=dc,
             says_not_does=says_not_does,
+            say_P=say_op.P,
+            do_P=do_op.P,
             reason=reason(
                 st.state,
                 o,

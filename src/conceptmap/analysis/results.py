@@ -111,6 +111,9 @@ class ClaimResult(_Result):
     #: §7 say–do gap: degree of conflict between stated (levels 1–3) and behavioural (4–5)
     say_do_conflict: float = 0.0
     says_not_does: bool = False
+    #: projected probabilities of the stated and of the behavioural evidence alone
+    say_P: float = 0.5
+    do_P: float = 0.5
     reason: str
     next_step: str
     turns_gap_on: dt.date | None = None

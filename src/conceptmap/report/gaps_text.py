@@ -12,7 +12,14 @@ from __future__ import annotations
 from conceptmap.analysis import STATE_GLYPHS, STATE_ORDER, Analysis, ClaimResult, State
 from conceptmap.safety import markdown_text, terminal_text
 
-__all__ = ["gaps_json", "gaps_markdown", "gaps_table", "state_label"]
+__all__ = [
+    "gaps_json",
+    "gaps_markdown",
+    "gaps_table",
+    "say_do",
+    "say_do_sentence",
+    "state_label",
+]
 
 #: ANSI colours per state for a terminal (Okabe–Ito-like, readable on dark and light).
 _COLOURS = {
@@ -52,6 +59,8 @@ def _flags(c: ClaimResult) -> list[str]:
         out.append("undermined")
     if c.in_map_contradiction:
         out.append("in a contradiction")
+    if c.says_not_does:
+        out.append("says ≠ does")
     return out
 
 
@@ -116,6 +125,12 @@ def _table_sections(a: Analysis, *, colour: bool, bold) -> list[str]:  # type: i
             out.append(f"  ↓ {t(c.text)}  (τ={c.tau:.2f} → σ={c.sigma:.2f})")
     if not a.converged:
         out.append("  note: a cycle of relations did not settle; its σ values are approximate")
+    conflicted = say_do(a)
+    if conflicted:
+        out += ["", bold("Say–do gap: customers say one thing and do another")]
+        for c in conflicted:
+            out.append(f"  ≠ {t(c.text)}")
+            out.append(f"      {say_do_sentence(c)}: trust what they do")
     if a.stale:
         out += ["", bold("Stale: the evidence has aged")]
         for c in a.stale:
@@ -138,6 +153,24 @@ def _table_sections(a: Analysis, *, colour: bool, bold) -> list[str]:  # type: i
     )
     out += [f"  • {t(f.message)}" for f in s.findings]
     return out
+
+
+def say_do(a: Analysis) -> list[ClaimResult]:
+    """Claims where what customers say and what they do disagree (analysis.md §7), most
+    conflicted first."""
+    return sorted(
+        (c for c in a.claims.values() if c.says_not_does), key=lambda c: (-c.say_do_conflict, c.id)
+    )
+
+
+def say_do_sentence(c: ClaimResult) -> str:
+    """ "customers say X but do Y", with the two probabilities."""
+    said = "holds" if c.say_P >= 0.5 else "does not hold"
+    done = "it does" if c.do_P >= 0.5 else "it does not"
+    return (
+        f"customers say it {said} (P={c.say_P:.2f}) but what they do says {done} "
+        f"(P={c.do_P:.2f}); conflict {c.say_do_conflict:.2f}"
+    )
 
 
 def _coming_due(a: Analysis) -> list[ClaimResult]:
@@ -201,6 +234,10 @@ def gaps_markdown(a: Analysis, *, top: int | None = None, level: int = 1) -> str
     if a.undermined:
         out += ["", f"{hh} Undermined claims", ""]
         out += [f"- {m(c.text)} (τ={c.tau:.2f} → σ={c.sigma:.2f})" for c in a.undermined]
+    conflicted = say_do(a)
+    if conflicted:
+        out += ["", f"{hh} Say–do gap: customers say one thing and do another", ""]
+        out += [f"- {m(c.text)}: {m(say_do_sentence(c))}" for c in conflicted]
     if a.stale:
         out += ["", f"{hh} Stale claims", ""]
         for c in a.stale:
