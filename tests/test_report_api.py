@@ -93,3 +93,26 @@ def test_evidence_after_the_analysis_day_is_not_listed(capsys: pytest.CaptureFix
         assert len(g["evidence"]) == g["evidence_count"], g["id"]
     later = {e.id for e in m.evidence.values() if e.date > day}
     assert later and not later & {ev["id"] for ev in listed}
+
+
+def test_json_spliced_per_map_is_one_dump_of_the_document(tmp_path: Path) -> None:
+    """report_json encodes map by map (memory); the bytes are those of one json.dumps."""
+    import re
+
+    from conceptmap.report.batch import Job, run_maps
+    from conceptmap.report.json_report import build_report, report_json
+
+    hostile = tmp_path / "hostile.cmap.json"
+    assert run(["new", str(hostile), "--title", 'x\u202eevil <b>"q"</b>']) == 0
+    (tmp_path / "broken.cmap.json").write_text("{", encoding="utf-8")
+    paths = [str(CAFE), str(hostile), str(tmp_path / "broken.cmap.json")]
+    invisible = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+    for chosen in (paths, paths[:1], []):
+        entries = list(run_maps(chosen, Job(as_of=DAY, top=5)))
+        doc = build_report(entries, as_of=DAY, top=5, redact=bool(chosen))
+        whole = {**doc, "maps": [{k: v for k, v in e.items() if k[0] != "_"} for e in entries]}
+        expected = json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
+        expected = invisible.sub(lambda x: f"\\u{ord(x.group()):04x}", expected)
+        got = report_json(doc)
+        assert got == expected
+        assert json.loads(got)["summary"]["maps"] == len(chosen)
