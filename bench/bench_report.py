@@ -12,11 +12,18 @@ into a temporary folder. Each run is the real program in a subprocess:
 so the time includes start-up, finding the maps, the worker processes and writing the report.
 The median of the runs is printed with the target (issue 3: under 60 s with --jobs 2 on the
 2-core machine).
+
+Then, once, the memory check: ``--small`` maps (default 10,000) of 8 concepts, and a tenth of
+them, each reported once with the peak resident memory of the command and its workers (the
+largest process of the tree, from ``os.wait4``'s rusage). Workers send back compact entries,
+not analyses, so ten times the maps should cost the parent only those entries (``--small 0``
+skips this).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -29,6 +36,45 @@ from bench_analysis import AS_OF, generate
 TARGET_S = 60.0
 
 
+def run_measured(cmd: list[str]) -> tuple[float, int, float, str]:
+    """Run ``cmd``; return (seconds, exit code, peak RSS in MB of it and its workers, stderr).
+    ``os.wait4`` gives this child's rusage alone, with the workers it reaped folded in."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - t, proc.returncode, usage.ru_maxrss / 1024, err.strip()
+
+
+def memory_check(exe: Path, count: int, jobs: int) -> None:
+    """Peak RSS of one report over ``count // 10`` and ``count`` small maps."""
+    with tempfile.TemporaryDirectory(prefix="bench-report-small-") as tmp:
+        folders = {count // 10: Path(tmp) / "tenth", count: Path(tmp) / "all"}
+        for n, folder in folders.items():
+            for i in range(n):
+                sub = folder / f"team-{i % 100:02d}"
+                sub.mkdir(parents=True, exist_ok=True)
+                (sub / f"map-{i:05d}.cmap.json").write_bytes(generate(8, seed=i + 1))
+        rows = []
+        for n, folder in folders.items():
+            cmd = [
+                str(exe), "report", str(folder), "--jobs", str(jobs), "--format", "json",
+                "-o", "/dev/null", "--as-of", AS_OF.isoformat(),
+            ]  # fmt: skip
+            secs, rc, mb, err = run_measured(cmd)
+            if rc not in (0, 1):
+                sys.exit(f"report failed ({rc}): {err}")
+            rows.append((n, secs, mb))
+            print(f"  {n:>6} maps of 8 concepts: {secs:6.1f} s, peak RSS {mb:6.1f} MB   {err}")
+        (n1, _, mb1), (n2, _, mb2) = rows
+        print(
+            f"memory: {n2 / n1:.0f}× the maps, {mb2 / mb1:.2f}× the peak RSS "
+            f"({1024 * (mb2 - mb1) / (n2 - n1):.1f} KB per extra map)"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--maps", type=int, default=1000)
@@ -36,6 +82,7 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--format", default="json", choices=["json", "md", "html"])
+    ap.add_argument("--small", type=int, default=10_000, help="maps for the memory check (0: skip)")
     args = ap.parse_args()
     exe = Path(sys.executable).with_name("conceptmap")
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
@@ -68,6 +115,8 @@ def main() -> None:
             f"--format {args.format}: median {med:.2f} s of {args.runs} "
             f"(target < {TARGET_S:.0f} s: {verdict}); {1000 * med / args.maps:.1f} ms per map"
         )
+    if args.small:
+        memory_check(exe, args.small, args.jobs)
 
 
 if __name__ == "__main__":
