@@ -19,13 +19,13 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-from scipy import sparse
 
 from conceptmap.analysis.results import ImportanceParts
 from conceptmap.analysis.settings import ImportanceSettings, Settings
 from conceptmap.model import ConceptMap
 
 __all__ = [
+    "Adjacency",
     "ConceptStructure",
     "articulation_points",
     "betweenness",
@@ -49,7 +49,27 @@ class ConceptStructure:
     articulation: bool
 
 
-def _adjacency(m: ConceptMap) -> tuple[list[str], sparse.csr_matrix]:
+@dataclass(frozen=True)
+class Adjacency:
+    """The undirected concept graph as numpy arrays: every edge both ways (``eu[i] → ev[i]``,
+    sorted by ``eu``) and its CSR view (``indices[indptr[u]:indptr[u + 1]]`` are the
+    neighbours of ``u``). numpy alone, so analysing a map never imports scipy."""
+
+    n: int
+    eu: np.ndarray
+    ev: np.ndarray
+    indptr: np.ndarray
+
+    @property
+    def indices(self) -> np.ndarray:
+        return self.ev
+
+    @property
+    def degree(self) -> np.ndarray:
+        return np.diff(self.indptr).astype(np.float64)
+
+
+def _adjacency(m: ConceptMap) -> tuple[list[str], Adjacency]:
     ids = sorted(m.concepts)
     index = {cid: i for i, cid in enumerate(ids)}
     pairs = set()
@@ -59,52 +79,66 @@ def _adjacency(m: ConceptMap) -> tuple[list[str], sparse.csr_matrix]:
     n = len(ids)
     if pairs:
         arr = np.array(sorted(pairs), dtype=np.int64)
-        rows = np.concatenate([arr[:, 0], arr[:, 1]])
-        cols = np.concatenate([arr[:, 1], arr[:, 0]])
+        eu = np.concatenate([arr[:, 0], arr[:, 1]])
+        ev = np.concatenate([arr[:, 1], arr[:, 0]])
+        order = np.lexsort((ev, eu))
+        eu, ev = eu[order], ev[order]
     else:
-        rows = cols = np.zeros(0, dtype=np.int64)
-    data = np.ones(len(rows), dtype=np.float64)
-    adj = sparse.csr_matrix((data, (rows, cols)), shape=(n, n))
-    adj.sort_indices()
-    return ids, adj
+        eu = ev = np.zeros(0, dtype=np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(eu, minlength=n), out=indptr[1:])
+    return ids, Adjacency(n, eu, ev, indptr)
 
 
-def pagerank(adj: sparse.csr_matrix, alpha: float = 0.85, tol: float = 1e-10) -> np.ndarray:
+def pagerank(adj: Adjacency, alpha: float = 0.85, tol: float = 1e-10) -> np.ndarray:
     """PageRank of an undirected graph (power iteration; isolated nodes spread uniformly),
     the same figures as ``networkx.pagerank`` on that graph."""
-    n = adj.shape[0]
+    n = adj.n
     if n == 0:
         return np.zeros(0)
-    deg = np.asarray(adj.sum(axis=1)).ravel()
+    deg = adj.degree
     dangling = deg == 0
     inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=~dangling)
-    walk = adj.T.tocsr()
     x = np.full(n, 1.0 / n)
     for _ in range(1000):
         last = x
-        x = alpha * (walk @ (last * inv) + last[dangling].sum() / n) + (1 - alpha) / n
+        spread = np.bincount(adj.ev, weights=(last * inv)[adj.eu], minlength=n)
+        x = alpha * (spread + last[dangling].sum() / n) + (1 - alpha) / n
         if np.abs(x - last).sum() < n * tol:
             break
     return x / x.sum()
 
 
-def betweenness(adj: sparse.csr_matrix, sources: list[int]) -> np.ndarray:
+def _bfs(adj: Adjacency, src: int) -> np.ndarray:
+    """Hop distances from ``src`` (−1 where unreachable), a frontier at a time."""
+    dist = np.full(adj.n, -1, dtype=np.int64)
+    dist[src] = 0
+    frontier = np.array([src], dtype=np.int64)
+    level = 0
+    while frontier.size:
+        starts, ends = adj.indptr[frontier], adj.indptr[frontier + 1]
+        lens = ends - starts
+        total = int(lens.sum())
+        if total == 0:
+            break
+        offsets = np.repeat(starts - np.cumsum(lens) + lens, lens)
+        nb = adj.indices[offsets + np.arange(total)]
+        nb = np.unique(nb[dist[nb] < 0])
+        level += 1
+        dist[nb] = level
+        frontier = nb
+    return dist
+
+
+def betweenness(adj: Adjacency, sources: list[int]) -> np.ndarray:
     """Unnormalised betweenness of an undirected, unweighted graph accumulated from
     ``sources`` (Brandes 2001), vectorised level by level. Each unordered pair is counted
     once per end that is a source, as networkx does before its rescaling."""
-    n = adj.shape[0]
-    out = np.zeros(n)
-    if n == 0 or not sources:
+    out = np.zeros(adj.n)
+    if adj.n == 0 or not sources:
         return out
-    coo = adj.tocoo()
-    eu, ev = coo.row.astype(np.int64), coo.col.astype(np.int64)
-    from scipy.sparse.csgraph import shortest_path
-
-    for start in range(0, len(sources), 16):
-        chunk = sources[start : start + 16]
-        dist_all = shortest_path(adj, method="D", unweighted=True, indices=chunk)
-        for row, src in zip(dist_all, chunk, strict=True):
-            _accumulate(out, row, src, eu, ev)
+    for src in sources:
+        _accumulate(out, _bfs(adj, src), src, adj.eu, adj.ev)
     return out
 
 
@@ -116,10 +150,11 @@ def _add(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
         np.add.at(target, idx, values)
 
 
-def _accumulate(out: np.ndarray, row: np.ndarray, src: int, eu: np.ndarray, ev: np.ndarray) -> None:
-    """Add the dependencies of one source (its BFS distances ``row``) to ``out``."""
+def _accumulate(
+    out: np.ndarray, dist: np.ndarray, src: int, eu: np.ndarray, ev: np.ndarray
+) -> None:
+    """Add the dependencies of one source (its BFS distances ``dist``, −1 unreachable)."""
     n = len(out)
-    dist = np.where(np.isinf(row), -1, row).astype(np.int64)
     # the edges of shortest paths: u one level above v
     ok = (dist[eu] >= 0) & (dist[ev] == dist[eu] + 1)
     u, v = eu[ok], ev[ok]
@@ -145,12 +180,12 @@ def _accumulate(out: np.ndarray, row: np.ndarray, src: int, eu: np.ndarray, ev: 
     out += delta
 
 
-def sampled_betweenness(adj: sparse.csr_matrix, k: int, seed: int) -> np.ndarray:
+def sampled_betweenness(adj: Adjacency, k: int, seed: int) -> np.ndarray:
     """Betweenness estimated from ``k`` sources drawn with ``random.Random(seed)`` from the
     nodes in index (sorted id) order: the figures of ``networkx.betweenness_centrality(G, k,
     seed, normalized=False)``, including its rescaling (a sampled source cannot be its own
     intermediate, so sources scale by (n−1)/(k−1), the others by (n−1)/k)."""
-    n = adj.shape[0]
+    n = adj.n
     if k >= n:
         return betweenness(adj, list(range(n))) / 2
     sources = random.Random(seed).sample(range(n), k)
@@ -161,13 +196,13 @@ def sampled_betweenness(adj: sparse.csr_matrix, k: int, seed: int) -> np.ndarray
     return raw * scale
 
 
-def articulation_points(adj: sparse.csr_matrix) -> np.ndarray:
+def articulation_points(adj: Adjacency) -> np.ndarray:
     """A boolean per node: removing it disconnects its component."""
-    n = adj.shape[0]
+    n = adj.n
     g = nx.Graph()
     g.add_nodes_from(range(n))
-    coo = sparse.triu(adj, k=1).tocoo()
-    g.add_edges_from(zip(coo.row.tolist(), coo.col.tolist(), strict=True))
+    upper = adj.eu < adj.ev
+    g.add_edges_from(zip(adj.eu[upper].tolist(), adj.ev[upper].tolist(), strict=True))
     flags = np.zeros(n, dtype=bool)
     for node in nx.articulation_points(g):
         flags[node] = True
