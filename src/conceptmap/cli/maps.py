@@ -108,7 +108,7 @@ def open_map(
         None, help="The map to open; without one, a copy of the demo map in this folder."
     ),
 ) -> None:
-    """Open a map in the workshop TUI (``conceptmap MAP`` is the same).
+    """Open a map in the workshop TUI (`conceptmap MAP` does the same).
 
     Without a map, the bundled demo map is copied into the current folder (once) and opened,
     so the installed package is never modified.
