@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -164,14 +165,23 @@ def _with_progress(paths: list[Path], options: dict[str, Any]) -> Any:
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
+        # no refresh thread: the worker processes are forked while the bar is up, and a
+        # thread holding stderr's lock at that moment would leave it locked in every worker
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task("maps", total=None)
 
         def started(total: int) -> None:
-            bar.update(task, total=total)
+            bar.update(task, total=total, refresh=True)
+
+        last = [0.0]
 
         def step(n: int) -> None:
             bar.advance(task, n)
+            now = time.monotonic()
+            if now - last[0] >= 0.1:  # ten frames a second, not one per map
+                last[0] = now
+                bar.refresh()
 
         return api.report_paths(paths, progress=step, started=started, **options)
 
