@@ -116,3 +116,15 @@ def test_json_spliced_per_map_is_one_dump_of_the_document(tmp_path: Path) -> Non
         got = report_json(doc)
         assert got == expected
         assert json.loads(got)["summary"]["maps"] == len(chosen)
+
+
+def test_output_folder_missing_is_said_before_any_map_is_analysed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.cmap.json"
+    broken.write_text("{", encoding="utf-8")
+    target = tmp_path / "missing" / "report.html"
+    assert run(["report", str(CAFE), str(broken), "-o", str(target)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"conceptmap: error: {target}: -o: the folder does not exist"]
+    assert not target.parent.exists()

@@ -120,6 +120,9 @@ def report(
 
     if output is not None and output.is_dir():
         raise UsageError("-o names a folder; give a file name", path=str(output))
+    if output is not None and not output.absolute().parent.is_dir():
+        # said before the maps are analysed, not after minutes of work
+        raise UsageError("-o: the folder does not exist", path=str(output))
 
     options: dict[str, Any] = {
         "fmt": fmt,
