@@ -157,3 +157,29 @@ def test_regenerated_ids_are_said(tmp_path: Path, capsys) -> None:
     assert "ids were regenerated" in out
     assert "concepts: +0 added, -0 removed" in out
     assert read_map(tmp_path / "new.cmap.json")
+
+
+def test_parallel_history_equals_sequential(tmp_path: Path) -> None:
+    from conceptmap import api
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    f = repo / "team.cmap.json"
+    m = ConceptMap.new("Cafés", id="m-cafes-00000002")
+    a = m.add_concept("café owners")
+    b = m.add_concept("fast delivery")
+    p = m.add_proposition(a.id, "value", b.id)
+    for day in range(1, 13):
+        if day % 3 == 0:
+            m.add_concept(f"idea {day}")
+        m.add_evidence(p.id, stance="supports" if day % 4 else "contradicts",
+                       kind=("interview", "analytics", "survey")[day % 3],
+                       source=f"s{day}", date=dt.date(2026, 9, day))
+        f.write_bytes(dump_map(m))
+        _git(repo, "add", "-A")
+        _git(repo, "commit", "-qm", f"v{day}", date=f"2026-09-{day:02d}T10:00:00+00:00")
+    one = api.map_history(f, by="week", jobs=1)
+    two = api.map_history(f, by="week", jobs=2)
+    assert one == two
+    assert sum(r["versions"] for r in one["periods"]) == 12

@@ -293,23 +293,17 @@ def diff_versions(old: str, new: str, *, as_of: dt.date | None = None) -> dict[s
 
 
 def map_history(
-    path: str | os.PathLike[str], *, since: dt.date | None = None, by: str = "week"
+    path: str | os.PathLike[str],
+    *,
+    since: dt.date | None = None,
+    by: str = "week",
+    jobs: int | None = None,
 ) -> dict[str, Any]:
     """Learning figures per period over the map's versions in git (invalid versions are
-    reported and skipped)."""
-    from conceptmap.formats.gitrev import map_revisions, read_revision
-    from conceptmap.report.history import Version, history_report
+    reported and skipped), analysed in parallel worker processes."""
+    from conceptmap.report.history import history_from_git
 
-    p = Path(path)
-
-    def versions() -> Iterator[Version]:
-        for rev in map_revisions(p, since):
-            try:
-                yield Version(rev.sha, rev.date, read_revision(p, rev.sha))
-            except ConceptmapError as err:
-                yield Version(rev.sha, rev.date, None, err)
-
-    return history_report(versions(), by=by)
+    return history_from_git(Path(path), since=since, by=by, jobs=jobs)
 
 
 def forecast(m: ConceptMap, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:

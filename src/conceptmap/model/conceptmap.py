@@ -344,11 +344,14 @@ class ConceptMap:
         self._derived.clear()
         g = self._g
         g.clear()
-        g.add_nodes_from((cid, {"kind": "concept"}) for cid in self._concepts)
-        g.add_nodes_from((lid, {"kind": "linking_phrase"}) for lid in self._phrases)
-        for lp in self._phrases.values():
-            g.add_edges_from(((s, lp.id) for s in lp.sources), kind="connection")
-            g.add_edges_from(((lp.id, t) for t in lp.targets), kind="connection")
+        g.add_nodes_from(self._concepts, kind="concept")
+        g.add_nodes_from(self._phrases, kind="linking_phrase")
+        # one call for all connections: networkx's per-call overhead dominated loading
+        g.add_edges_from(
+            [(s, lp.id) for lp in self._phrases.values() for s in lp.sources]
+            + [(lp.id, t) for lp in self._phrases.values() for t in lp.targets],
+            kind="connection",
+        )
         self._props_by_concept = {cid: set() for cid in self._concepts}
         self._props_by_phrase = {lid: set() for lid in self._phrases}
         for p in self._props.values():
@@ -490,6 +493,20 @@ class ConceptMap:
         except KeyError:
             value = self._derived[key] = compute()
             return value
+
+    def adopt_derived(self, other: ConceptMap) -> bool:
+        """Take over ``other``'s structural cache when both maps have the same structure (same
+        concepts, linking phrases, propositions and root) — as consecutive versions of a map
+        in its history mostly do. Returns whether it was taken."""
+        same = (
+            self._meta.root == other._meta.root
+            and self._props == other._props
+            and self._phrases == other._phrases
+            and self._concepts == other._concepts
+        )
+        if same:
+            self._derived = other._derived
+        return same
 
     def evidence_for(self, claim_id: str) -> list[Evidence]:
         """The evidence items on one claim, sorted by id."""

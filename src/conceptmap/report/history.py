@@ -14,10 +14,13 @@ is analysed as of its own commit date, so the history replays what the team knew
 from __future__ import annotations
 
 import datetime as dt
+import os
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from conceptmap.analysis import Analysis, analyse
@@ -27,33 +30,46 @@ from conceptmap.model.diff import diff_maps
 
 __all__ = [
     "Version",
+    "VersionFacts",
     "burndown_svg",
     "burndown_text",
     "diff_report",
+    "facts_of",
+    "facts_of_versions",
     "gap_changes",
+    "history_from_git",
     "history_report",
     "period_of",
 ]
 
 
-def gap_changes(
-    a_old: Analysis, a_new: Analysis, id_map: dict[str, str] | None = None
+def _changes(
+    old_u: dict[str, float], old_gaps: set[str], new_u: dict[str, float], new_gaps: set[str]
 ) -> dict[str, list[str]]:
-    """Gaps opened, closed by evidence and closed by editing between two analyses."""
-    id_map = id_map or {}
-    old_gaps = {id_map.get(c, c) for c, r in a_old.claims.items() if r.is_gap}
-    old_by_new = {id_map.get(c, c): r for c, r in a_old.claims.items()}
-    new_gaps = {c for c, r in a_new.claims.items() if r.is_gap}
-    opened = sorted(new_gaps - old_gaps)
     by_evidence, by_editing = [], []
     for cid in sorted(old_gaps - new_gaps):
-        now = a_new.claims.get(cid)
-        before = old_by_new[cid]
-        if now is not None and now.U < before.U:
+        if cid in new_u and new_u[cid] < old_u[cid]:
             by_evidence.append(cid)
         else:
             by_editing.append(cid)
-    return {"opened": opened, "closed_by_evidence": by_evidence, "closed_by_editing": by_editing}
+    return {
+        "opened": sorted(new_gaps - old_gaps),
+        "closed_by_evidence": by_evidence,
+        "closed_by_editing": by_editing,
+    }
+
+
+def gap_changes(
+    a_old: Analysis, a_new: Analysis, id_map: dict[str, str] | None = None
+) -> dict[str, list[str]]:
+    """Gaps opened, closed by evidence (the claim is still there and its U fell) and closed by
+    editing (deleted, no longer a claim, or its rating lowered) between two analyses."""
+    id_map = id_map or {}
+    old_u = {id_map.get(c, c): r.U for c, r in a_old.claims.items()}
+    old_gaps = {id_map.get(c, c) for c, r in a_old.claims.items() if r.is_gap}
+    new_u = {c: r.U for c, r in a_new.claims.items()}
+    new_gaps = {c for c, r in a_new.claims.items() if r.is_gap}
+    return _changes(old_u, old_gaps, new_u, new_gaps)
 
 
 def diff_report(old: ConceptMap, new: ConceptMap, as_of: dt.date | None = None) -> dict[str, Any]:
@@ -104,6 +120,84 @@ class Version:
     error: ConceptmapError | None = None
 
 
+@dataclass(frozen=True)
+class VersionFacts:
+    """What the history needs of one analysed version: small enough to send between
+    processes, so versions can be analysed in parallel."""
+
+    sha: str
+    date: dt.date
+    error: str | None = None
+    debt: float = 0.0
+    u: dict[str, float] = field(default_factory=dict)
+    gaps: frozenset[str] = frozenset()
+    evidence: tuple[tuple[str, str, str], ...] = ()  # (id, kind, claim)
+
+
+def facts_of(v: Version, prev_map: ConceptMap | None = None) -> VersionFacts:
+    """Analyse one version as of its own commit date (what the team knew then)."""
+    day = v.date.date()
+    if v.map is None:
+        return VersionFacts(v.sha, day, v.error.lines()[0] if v.error else "invalid")
+    if prev_map is not None:
+        v.map.adopt_derived(prev_map)  # same structure: no need to redo PageRank & co.
+    a = analyse(v.map, as_of=day)
+    return VersionFacts(
+        v.sha,
+        day,
+        None,
+        a.debt,
+        {c: r.U for c, r in a.claims.items()},
+        frozenset(c for c, r in a.claims.items() if r.is_gap),
+        tuple((e.id, e.kind.value, e.claim) for e in v.map.evidence.values()),
+    )
+
+
+def facts_of_versions(versions: Iterable[Version]) -> Iterator[VersionFacts]:
+    """Facts of consecutive versions, reusing structural results between them."""
+    prev_map = None
+    for v in versions:
+        yield facts_of(v, prev_map)
+        if v.map is not None:
+            prev_map = v.map
+
+
+def _chunk_facts(args: tuple[Path, list[tuple[str, dt.datetime]]]) -> list[VersionFacts]:
+    """Read and analyse a run of consecutive versions (one worker process's share)."""
+    from conceptmap.formats.gitrev import read_revision
+
+    path, revs = args
+
+    def versions() -> Iterator[Version]:
+        for sha, date in revs:
+            try:
+                yield Version(sha, date, read_revision(path, sha))
+            except ConceptmapError as err:
+                yield Version(sha, date, None, err)
+
+    return list(facts_of_versions(versions()))
+
+
+def history_from_git(
+    path: Path, *, since: dt.date | None = None, by: str = "week", jobs: int | None = None
+) -> dict[str, Any]:
+    """The history of a map file in git: its versions read and analysed in ``jobs`` worker
+    processes (each takes a run of consecutive versions, so structural results carry over
+    between them), then summed up per period in order."""
+    from conceptmap.formats.gitrev import map_revisions
+
+    revs = [(r.sha, r.date) for r in map_revisions(path, since)]
+    jobs = jobs or min(2, os.cpu_count() or 1)
+    if jobs <= 1 or len(revs) < 8:
+        facts = _chunk_facts((path, revs))
+    else:
+        size = -(-len(revs) // jobs)
+        chunks = [(path, revs[i : i + size]) for i in range(0, len(revs), size)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            facts = [f for part in pool.map(_chunk_facts, chunks) for f in part]
+    return history_report(facts, by=by)
+
+
 def period_of(day: dt.date, by: str) -> str:
     """The period label of a day: ISO week ``2026-W47`` or month ``2026-11``."""
     if by == "week":
@@ -112,33 +206,19 @@ def period_of(day: dt.date, by: str) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def history_report(
-    versions: Iterable[Version],
-    by: str = "week",
-    progress: Callable[[int], None] | None = None,
-) -> dict[str, Any]:
-    """Per-period learning figures over a map's versions (oldest first)."""
+def history_report(facts: Iterable[VersionFacts], by: str = "week") -> dict[str, Any]:
+    """Per-period learning figures over a map's analysed versions (oldest first)."""
     rows: dict[str, dict[str, Any]] = {}
     skipped = []
     first_seen: dict[str, dt.date] = {}
     first_behaviour: dict[str, dt.date] = {}
     seen_evidence: set[str] = set()
-    prev: Analysis | None = None
-    for i, v in enumerate(versions):
-        if progress:
-            progress(i)
-        if v.map is None:
-            skipped.append(
-                {
-                    "sha": v.sha,
-                    "date": v.date.date().isoformat(),
-                    "error": v.error.lines()[0] if v.error else "invalid",
-                }
-            )
+    prev: VersionFacts | None = None
+    for f in facts:
+        if f.error is not None:
+            skipped.append({"sha": f.sha, "date": f.date.isoformat(), "error": f.error})
             continue
-        day = v.date.date()
-        a = analyse(v.map, as_of=day)
-        period = period_of(day, by)
+        period = period_of(f.date, by)
         row = rows.setdefault(
             period,
             {
@@ -153,23 +233,23 @@ def history_report(
             },
         )
         row["versions"] += 1
-        row["debt"] = round(a.debt, 4)
-        row["gaps_open"] = sum(1 for r in a.claims.values() if r.is_gap)
+        row["debt"] = round(f.debt, 4)
+        row["gaps_open"] = len(f.gaps)
         if prev is not None:
-            ch = gap_changes(prev, a)
+            ch = _changes(prev.u, set(prev.gaps), f.u, set(f.gaps))
             row["opened"] += len(ch["opened"])
             row["closed_by_evidence"] += len(ch["closed_by_evidence"])
             row["closed_by_editing"] += len(ch["closed_by_editing"])
-        for cid in a.claims:
-            first_seen.setdefault(cid, day)
-        for e in v.map.evidence.values():
-            if e.id in seen_evidence:
+        for cid in f.u:
+            first_seen.setdefault(cid, f.date)
+        for eid, kind, claim in f.evidence:
+            if eid in seen_evidence:
                 continue
-            seen_evidence.add(e.id)
-            row["new_evidence"][e.kind.value] += 1
-            if KIND_LEVEL[e.kind.value] >= 4 and e.claim in first_seen:
-                first_behaviour.setdefault(e.claim, day)
-        prev = a
+            seen_evidence.add(eid)
+            row["new_evidence"][kind] += 1
+            if KIND_LEVEL[kind] >= 4 and claim in first_seen:
+                first_behaviour.setdefault(claim, f.date)
+        prev = f
     lags = [
         (first_behaviour[c] - first_seen[c]).days
         for c in first_behaviour
