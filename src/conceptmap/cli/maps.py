@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -119,6 +120,8 @@ def open_map(
         path = api.copy_demo(".")
         say(f"opening the demo map {path}")
     tui = open_app(path)  # a bad map is reported here, before any screen
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    # A browser session (conceptmap serve) talks through Textual's web driver, not a tty.
+    served = bool(os.environ.get("TEXTUAL_DRIVER"))
+    if not served and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the TUI needs a terminal; use `conceptmap show`", path=path)
     tui.run()
