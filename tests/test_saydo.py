@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conceptmap.cli import run
-from conceptmap.formats import dump_map
+from conceptmap.formats import dump_map, read_map
 from conceptmap.model import ConceptMap
 
 DAY = dt.date(2026, 11, 1)
@@ -62,3 +62,28 @@ def test_not_flagged_when_say_and_do_agree(tmp_path: Path, capsys) -> None:
     path.write_bytes(dump_map(m))
     assert run(["gaps", str(path), "--as-of", "2026-11-01"]) == 0
     assert "Say–do gap" not in capsys.readouterr().out
+
+
+def test_reports_carry_the_say_do_gap_and_the_coming_due_dates(tmp_path: Path, capsys) -> None:
+    path, pid = _map(tmp_path)
+    m = read_map(path)
+    ok = m.add_proposition(m.propositions[pid].target, "raises", m.add_concept("retention").id)
+    for i in range(3):
+        m.add_evidence(ok.id, stance="supports", kind="analytics", source=f"cohort {i}", date=DAY)
+    path.write_bytes(dump_map(m))
+    assert run(["report", str(path), "--as-of", "2026-11-01", "--format", "json"]) == 0
+    entry = json.loads(capsys.readouterr().out)["maps"][0]
+    assert [c["id"] for c in entry["say_do"]] == [pid]
+    assert entry["say_do"][0]["conflict"] == pytest.approx(0.30375, abs=1e-4)  # 4 places
+    # three analytics items (h = 90 days): the decayed total falls under half after day 90
+    (due,) = entry["coming_due"]
+    assert (due["id"], due["text"], due["state"], due["turns_gap_on"]) == (
+        ok.id,
+        "activation — raises → retention",
+        "supported",
+        "2027-01-31",
+    )
+    out = tmp_path / "r.html"
+    assert run(["report", str(path), "--as-of", "2026-11-01", "-o", str(out)]) == 0
+    html = out.read_text()
+    assert "Say–do gap" in html and "2027-01-31" in html

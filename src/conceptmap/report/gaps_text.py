@@ -13,6 +13,7 @@ from conceptmap.analysis import STATE_GLYPHS, STATE_ORDER, Analysis, ClaimResult
 from conceptmap.safety import markdown_text, terminal_text
 
 __all__ = [
+    "coming_due",
     "gaps_json",
     "gaps_markdown",
     "gaps_table",
@@ -136,7 +137,7 @@ def _table_sections(a: Analysis, *, colour: bool, bold) -> list[str]:  # type: i
         for c in a.stale:
             newest = c.newest_evidence.isoformat() if c.newest_evidence else "—"
             out.append(f"  ⌛ {t(c.text)}  (newest evidence {newest}; {c.state.value})")
-    due = _coming_due(a)
+    due = coming_due(a)
     if due:
         out += ["", bold("Coming due: supported claims and the date each turns into a gap")]
         for c in due:
@@ -173,7 +174,8 @@ def say_do_sentence(c: ClaimResult) -> str:
     )
 
 
-def _coming_due(a: Analysis) -> list[ClaimResult]:
+def coming_due(a: Analysis) -> list[ClaimResult]:
+    """Supported claims with the date each turns into a gap as its evidence ages, soonest first."""
     due = [c for c in a.claims.values() if c.turns_gap_on is not None]
     return sorted(due, key=lambda c: (c.turns_gap_on, c.id))
 
@@ -243,7 +245,7 @@ def gaps_markdown(a: Analysis, *, top: int | None = None, level: int = 1) -> str
         for c in a.stale:
             newest = c.newest_evidence.isoformat() if c.newest_evidence else "—"
             out.append(f"- {m(c.text)}: newest evidence {newest} ({c.state.value})")
-    due = _coming_due(a)
+    due = coming_due(a)
     if due:
         out += ["", f"{hh} Coming due", ""]
         out.append("Supported claims and the date each turns into a gap as its evidence ages.")

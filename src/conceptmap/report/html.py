@@ -347,6 +347,14 @@ def _section(i: int, e: dict[str, Any], top: int) -> list[str]:
             for c in e["stale"]
         ],
     )
+    out += _claim_list(
+        "Say–do gap: customers say one thing and do another",
+        [f"≠ {_esc(c['text'])}: {_esc(c['message'])}" for c in e.get("say_do", [])],
+    )
+    out += _claim_list(
+        "Coming due: supported claims and the date each turns into a gap",
+        [f"{_esc(c['turns_gap_on'])} {_esc(c['text'])}" for c in e.get("coming_due", [])],
+    )
     s = e["structure"]
     ng, tr = s["novak_gowin"], s["traditional"]
     rows = [

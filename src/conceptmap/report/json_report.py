@@ -29,6 +29,7 @@ from conceptmap.analysis import STATE_GLYPHS, STATE_ORDER, Analysis, ClaimResult
 from conceptmap.errors import ConceptmapError, InputError, UsageError
 from conceptmap.model import ConceptMap, Evidence
 from conceptmap.render.marks import Redactor
+from conceptmap.report.gaps_text import coming_due, say_do, say_do_sentence
 from conceptmap.safety import safe_link
 
 __all__ = [
@@ -172,6 +173,21 @@ def map_entry(path: str, m: ConceptMap, a: Analysis, *, top: int) -> dict[str, A
             _brief(c)
             | {"newest_evidence": c.newest_evidence.isoformat() if c.newest_evidence else None}
             for c in a.stale
+        ],
+        "say_do": [
+            _brief(c)
+            | {
+                "say_P": _num(c.say_P),
+                "do_P": _num(c.do_P),
+                "conflict": _num(c.say_do_conflict),
+                "message": say_do_sentence(c),
+            }
+            for c in say_do(a)
+        ],
+        "coming_due": [
+            _brief(c) | {"turns_gap_on": c.turns_gap_on.isoformat()}
+            for c in coming_due(a)
+            if c.turns_gap_on is not None
         ],
         "structure": {
             "shape": s.shape,
