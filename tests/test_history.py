@@ -173,9 +173,13 @@ def test_parallel_history_equals_sequential(tmp_path: Path) -> None:
     for day in range(1, 13):
         if day % 3 == 0:
             m.add_concept(f"idea {day}")
-        m.add_evidence(p.id, stance="supports" if day % 4 else "contradicts",
-                       kind=("interview", "analytics", "survey")[day % 3],
-                       source=f"s{day}", date=dt.date(2026, 9, day))
+        m.add_evidence(
+            p.id,
+            stance="supports" if day % 4 else "contradicts",
+            kind=("interview", "analytics", "survey")[day % 3],
+            source=f"s{day}",
+            date=dt.date(2026, 9, day),
+        )
         f.write_bytes(dump_map(m))
         _git(repo, "add", "-A")
         _git(repo, "commit", "-qm", f"v{day}", date=f"2026-09-{day:02d}T10:00:00+00:00")
@@ -183,3 +187,21 @@ def test_parallel_history_equals_sequential(tmp_path: Path) -> None:
     two = api.map_history(f, by="week", jobs=2)
     assert one == two
     assert sum(r["versions"] for r in one["periods"]) == 12
+
+
+def test_report_history_draws_the_burn_down(repo, tmp_path: Path, capsys) -> None:
+    root, _ = repo
+    f = root / "team.cmap.json"
+    assert run(["report", str(f), "--history", "--as-of", "2026-11-23", "--format", "json"]) == 0
+    hist = json.loads(capsys.readouterr().out)["maps"][0]["history"]
+    assert [(p["period"], p["gaps_open"]) for p in hist["periods"]] == [
+        ("2026-W40", 2),
+        ("2026-W42", 1),
+        ("2026-W45", 0),
+    ]
+    page = tmp_path / "r.html"
+    assert run(["report", str(f), "--history", "--as-of", "2026-11-23", "-o", str(page)]) == 0
+    html = page.read_text()
+    assert "Uncertainty debt per week" in html and html.count("<svg") == 1
+    assert run(["report", str(f), "--as-of", "2026-11-23", "-o", str(page)]) == 0
+    assert "<svg" not in page.read_text()  # only when asked: it reads every version

@@ -85,6 +85,12 @@ def report(
     set_: list[str] = typer.Option(
         [], "--set", help="Override one setting for every map, e.g. --set states.weak_u=0.6."
     ),
+    history: bool = typer.Option(
+        False,
+        "--history",
+        help="For maps kept in git: add each map's uncertainty-debt burn-down per week "
+        "(reads every committed version, so it takes longer).",
+    ),
 ) -> None:
     """The gap report over many maps: one section per map and a summary across them.
 
@@ -134,6 +140,7 @@ def report(
         "fail_on": _fail_states(fail_on),
         "baseline": baseline,
         "redact": redact,
+        "history": history,
     }
     if _progress_wanted():
         result = _with_progress(paths, options)

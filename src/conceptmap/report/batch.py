@@ -58,6 +58,7 @@ class Job:
     config: str | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
     markdown: bool = False
+    history: bool = False
 
 
 @dataclass
@@ -105,11 +106,36 @@ def analyse_path(path: str, job: Job) -> dict[str, Any]:
         return error_entry(path, err)
     a = analyse(m, settings=settings, as_of=job.as_of)
     entry = map_entry(path, m, a, top=job.top)
+    if job.history:
+        entry["history"] = _history(Path(path), job.as_of)
     if job.markdown:
         from conceptmap.report.gaps_text import gaps_markdown
 
         entry["_markdown"] = gaps_markdown(a, top=job.top, level=3)
     return entry
+
+
+def _history(path: Path, as_of: dt.date) -> dict[str, Any] | None:
+    """The map's uncertainty debt per week from its versions in git (up to ``as_of``), or
+    ``None`` when it is not in git. Read in this worker process (no nested pool)."""
+    from conceptmap.report.history import history_from_git
+
+    try:
+        h = history_from_git(path, by="week", jobs=1)
+    except ConceptmapError:
+        return None
+    periods = [
+        {"period": r["period"], "debt": r["debt"], "gaps_open": r["gaps_open"]}
+        for r in h["periods"]
+        if r["period"] <= period_of(as_of, "week")
+    ]
+    return {"by": "week", "periods": periods}
+
+
+def period_of(day: dt.date, by: str) -> str:
+    from conceptmap.report.history import period_of as _period_of
+
+    return _period_of(day, by)
 
 
 def _analyse_packed(args: tuple[str, Job]) -> dict[str, Any]:
@@ -180,6 +206,7 @@ def make_report(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     started: Callable[[int], None] | None = None,
+    history: bool = False,
 ) -> ReportResult:
     """Analyse the maps at ``paths`` (files, in the order given) and render the report.
 
@@ -211,6 +238,7 @@ def make_report(
         config=os.fspath(config) if config is not None else None,
         overrides=dict(overrides or {}),
         markdown=fmt == "md",
+        history=history,
     )
     if started:
         started(len(names))

@@ -347,6 +347,12 @@ def _section(i: int, e: dict[str, Any], top: int) -> list[str]:
             for c in e["stale"]
         ],
     )
+    hist = e.get("history")
+    if hist and hist["periods"]:
+        from conceptmap.report.history import burndown_svg
+
+        out.append("<h4>Are we learning quick enough? Uncertainty debt per week</h4>")
+        out.append(f'<figure class="chart">{burndown_svg(hist, "Uncertainty debt")}</figure>')
     out += _claim_list(
         "Say–do gap: customers say one thing and do another",
         [f"≠ {_esc(c['text'])}: {_esc(c['message'])}" for c in e.get("say_do", [])],
