@@ -140,7 +140,7 @@ def test_bad_versions(repo, tmp_path: Path, capsys) -> None:
     assert run(["history", str(outside)]) == 2
     assert "not in a git repository" in capsys.readouterr().err
     assert run(["history", str(f), "--since", "yesterday"]) == 2
-    assert "--since must be a date" in capsys.readouterr().err
+    assert "--since 'yesterday': give a date as YYYY-MM-DD" in capsys.readouterr().err
 
 
 def test_regenerated_ids_are_said(tmp_path: Path, capsys) -> None:

@@ -86,7 +86,7 @@ def test_bad_plan_input_is_refused_and_nothing_written(tmp_path: Path, capsys) -
         )
         == 2
     )
-    assert "--due must be a date" in capsys.readouterr().err
+    assert "--due 'next week': give a date as YYYY-MM-DD" in capsys.readouterr().err
     assert run(["plan", str(path), "--set", "fast delivery"]) == 2
     assert path.read_bytes() == before
 

@@ -7,8 +7,10 @@ code by :func:`conceptmap.cli.run`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import sys
 from enum import StrEnum
 from typing import Any
@@ -16,8 +18,18 @@ from typing import Any
 import typer
 
 from conceptmap import __version__
+from conceptmap.errors import UsageError
 
-__all__ = ["OutputFormat", "app", "colour_ok", "emit_json", "say", "state"]
+__all__ = [
+    "OutputFormat",
+    "TableFormat",
+    "app",
+    "colour_ok",
+    "emit_json",
+    "parse_date",
+    "say",
+    "state",
+]
 
 HELP = """\
 conceptmap: draw what your team believes about its customers as a concept map, attach the
@@ -57,6 +69,32 @@ state = _State()
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
+
+
+class TableFormat(StrEnum):
+    """For results a person reads as a table, a Markdown page, or a program reads as JSON."""
+
+    table = "table"
+    md = "md"
+    json = "json"
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """A ``YYYY-MM-DD`` option value as a date (``None`` stays ``None``); anything else is a
+    usage error naming the option."""
+    if value is None:
+        return None
+    try:
+        if not _DATE.match(value.strip()):
+            raise ValueError
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(
+            f"{option} {value!r}: give a date as YYYY-MM-DD, e.g. 2026-11-23"
+        ) from None
 
 
 def colour_ok(stream: Any = None) -> bool:

@@ -8,8 +8,7 @@ from pathlib import Path
 import typer
 
 from conceptmap import api
-from conceptmap.cli._app import OutputFormat, app, emit_json, say
-from conceptmap.errors import UsageError
+from conceptmap.cli._app import OutputFormat, app, emit_json, parse_date, say
 
 __all__ = ["evidence_app", "import_evidence"]
 
@@ -44,12 +43,7 @@ def import_evidence(
     \b
       café owners | value | fast delivery,supports,observation,Ana's shadowing,2026-11-02
     """
-    today = dt.date.today()
-    if as_of is not None:
-        try:
-            today = dt.date.fromisoformat(as_of)
-        except ValueError:
-            raise UsageError(f"--as-of must be a date like 2026-11-23, not {as_of!r}") from None
+    today = parse_date(as_of, "--as-of") or dt.date.today()
     result = api.import_evidence(path, csv_file, today=today, force=force)
     if format is OutputFormat.json:
         emit_json(result)

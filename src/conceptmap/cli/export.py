@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from conceptmap import api
-from conceptmap.cli._app import app, say
-from conceptmap.errors import UsageError
+from conceptmap.cli._app import app, parse_date, say
 from conceptmap.safety import terminal_text
 
 __all__ = ["export", "import_cxl"]
@@ -20,15 +18,6 @@ class Engine(StrEnum):
     dot = "dot"
     sfdp = "sfdp"
     neato = "neato"
-
-
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--as-of wants a date like 2026-06-01, not {text!r}") from None
 
 
 @app.command()
@@ -77,7 +66,7 @@ def export(
         api.read_map(path),
         output,
         engine=engine.value if engine else None,
-        as_of=_date(as_of),
+        as_of=parse_date(as_of, "--as-of"),
         gaps=not no_gaps,
         around=around,
         depth=depth,

@@ -3,38 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from conceptmap import api
-from conceptmap.cli._app import app, colour_ok, emit_json, say
+from conceptmap.cli._app import TableFormat, app, colour_ok, emit_json, parse_date, say
 from conceptmap.errors import UsageError
 
 __all__ = ["gaps", "parse_as_of"]
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-class GapsFormat(StrEnum):
-    table = "table"
-    md = "md"
-    json = "json"
+GapsFormat = TableFormat
 
 
 def parse_as_of(value: str | None) -> dt.date | None:
     """``--as-of YYYY-MM-DD`` → a date (``None`` → today); anything else is a usage error."""
-    if value is None:
-        return None
-    try:
-        if not _DATE.match(value.strip()):
-            raise ValueError
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise UsageError(f"--as-of {value!r}: give a date as YYYY-MM-DD, e.g. 2026-11-23") from None
+    return parse_date(value, "--as-of")
 
 
 @app.command()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,26 +9,13 @@ from pathlib import Path
 import typer
 
 from conceptmap import api
-from conceptmap.cli._app import app, emit_json, say
-from conceptmap.errors import UsageError
+from conceptmap.cli._app import TableFormat, app, emit_json, parse_date, say
 from conceptmap.safety import terminal_text
 
 __all__ = ["diff", "forecast", "history"]
 
 
-class DiffFormat(StrEnum):
-    table = "table"
-    md = "md"
-    json = "json"
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} must be a date like 2026-11-23, not {value!r}") from None
+DiffFormat = TableFormat
 
 
 @app.command()
@@ -51,7 +37,7 @@ def diff(
 
       conceptmap diff customers.cmap.json@HEAD~5 customers.cmap.json
     """
-    report = api.diff_versions(old, new, as_of=_date(as_of, "--as-of"))
+    report = api.diff_versions(old, new, as_of=parse_date(as_of, "--as-of"))
     if format is DiffFormat.json:
         emit_json(report)
         return
@@ -124,7 +110,7 @@ def history(
     """
     from conceptmap.report.history import burndown_svg, burndown_text
 
-    report = api.map_history(path, since=_date(since, "--since"), by=by.value)
+    report = api.map_history(path, since=parse_date(since, "--since"), by=by.value)
     if output is not None:
         api.write_text(output, burndown_svg(report, f"Uncertainty debt: {path.name}"))
         say(f"wrote the burn-down chart to {output}")
@@ -195,7 +181,7 @@ def forecast(
     Evidence fades with its half-life; for every claim that is supported now, the date it
     turns weak or stale, soonest first. Plan the next interviews before that date.
     """
-    rows = api.forecast(api.read_map(path), as_of=_date(as_of, "--as-of"))
+    rows = api.forecast(api.read_map(path), as_of=parse_date(as_of, "--as-of"))
     if format is DiffFormat.json:
         emit_json({"schema": "conceptmap.forecast/1", "claims": rows})
         return

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from conceptmap import api
-from conceptmap.cli._app import app, emit_json, say
+from conceptmap.cli._app import TableFormat, app, emit_json, parse_date, say
 from conceptmap.errors import UsageError
 from conceptmap.safety import markdown_text, terminal_text
 
 __all__ = ["plan"]
 
 
-class PlanFormat(StrEnum):
-    table = "table"
-    md = "md"
-    json = "json"
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} must be a date like 2026-12-01, not {value!r}") from None
+PlanFormat = TableFormat
 
 
 def _claim(mf: api.MapFile, query: str) -> str:
@@ -79,7 +65,7 @@ def plan(
       conceptmap plan map.cmap.json --done "café owners | value | fast delivery"
       conceptmap plan map.cmap.json
     """
-    today = _date(as_of, "--as-of")
+    today = parse_date(as_of, "--as-of")
     changes = [x for x in (set_, done, remove) if x is not None]
     if len(changes) > 1:
         raise UsageError("use one of --set, --done and --remove at a time")
@@ -88,7 +74,7 @@ def plan(
         if set_ is not None:
             if not (owner and test and due):
                 raise UsageError("--set needs --owner, --test and --due")
-            due_date = _date(due, "--due")
+            due_date = parse_date(due, "--due")
             claim = _claim(mf, set_)
             mf.map.set_plan(claim, owner=owner, next_test=test, due=due_date)
             say(f"planned: {mf.map.claim_text(claim)} → {owner}, due {due_date}")
