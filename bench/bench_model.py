@@ -9,8 +9,10 @@ evidence item per concept and a few relations. Each size is written once, then t
 
 * load: ``MapFile.load`` (read, decode, JSON, schema, references, graph): what opening costs;
 * validate: ``api.validate_paths`` (what ``conceptmap validate`` does);
-* save: ``MapFile.save`` after one edit (canonical dump, temp file, fsync, lock, digest
-  check, rename).
+* save: the first ``MapFile.save`` after loading and one edit (canonical dump of every
+  record, temp file, fsync, lock, digest check, rename) — what the first edit costs;
+* re-save: a later save in the same session (records that did not change keep the line they
+  dumped to, so only the edited record is serialised again) — what every further edit costs.
 
 Targets (issue 2): 10^4 concepts load and save under 1 s each; 10^5 under 10 s.
 """
@@ -140,14 +142,24 @@ def bench(n: int, runs: int, folder: Path) -> dict[str, float]:
         assert err is None, err
 
     out["validate"] = median_time(validate, runs)
-    mf = MapFile.load(path)
     counter = iter(range(10**9))
+
+    def first_save() -> float:
+        mf = MapFile.load(path)
+        mf.map.update_concept(mf.map.meta.root or "", notes=f"edit {next(counter)}")
+        t0 = time.perf_counter()
+        mf.save()
+        return time.perf_counter() - t0
+
+    out["save"] = statistics.median(first_save() for _ in range(runs))
+    mf = MapFile.load(path)
+    mf.save()
 
     def save() -> None:
         mf.map.update_concept(mf.map.meta.root or "", notes=f"edit {next(counter)}")
         mf.save()
 
-    out["save"] = median_time(save, runs)
+    out["re-save"] = median_time(save, runs)
     return out
 
 
@@ -156,7 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10_000, 100_000])
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args(argv)
-    print(f"{'concepts':>9} {'file MB':>8} {'load s':>8} {'validate s':>10} {'save s':>8}  target")
+    print(
+        f"{'concepts':>9} {'file MB':>8} {'load s':>8} {'validate s':>10} {'save s':>8} "
+        f"{'re-save s':>9}  target"
+    )
     missed = False
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
@@ -169,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
                 verdict = f"< {target:g} s {'met' if ok else 'MISSED'}"
             print(
                 f"{n:>9,} {r['MB']:>8.2f} {r['load']:>8.3f} {r['validate']:>10.3f} "
-                f"{r['save']:>8.3f}  {verdict}",
+                f"{r['save']:>8.3f} {r['re-save']:>9.3f}  {verdict}",
                 flush=True,
             )
     print(f"(median of {args.runs} runs each)")
