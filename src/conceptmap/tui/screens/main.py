@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, OptionList, Static, Tree
+from textual.widgets import DataTable, OptionList, Static, Tree
 
 from conceptmap.tui.keys import bindings
+from conceptmap.tui.widgets.footer import KeyFooter
 from conceptmap.tui.widgets.panels import (
     ClaimsTable,
     DetailPane,
@@ -31,6 +32,8 @@ MIN_SIZE = (80, 24)
 
 class MainScreen(Screen[None]):
     BINDINGS = bindings()
+    #: focused from the start (focusing it after mount restyled two panels after the first frame)
+    AUTO_FOCUS = "#gaps"
 
     @property
     def capp(self) -> ConceptmapApp:
@@ -48,7 +51,7 @@ class MainScreen(Screen[None]):
                     yield DetailPane(id="detail")
                     yield EvidenceList(id="evidence")
         yield Static("", id="too-small")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#outline").border_title = "Concepts (outline by level)"

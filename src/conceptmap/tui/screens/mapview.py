@@ -14,11 +14,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from conceptmap.errors import ConceptmapError
 from conceptmap.tui.keys import bindings
 from conceptmap.tui.states import state_text
+from conceptmap.tui.widgets.footer import KeyFooter
 from conceptmap.tui.widgets.mapview import ZOOMS, MapCanvas
 from conceptmap.tui.widgets.panels import plan_text
 
@@ -63,7 +64,7 @@ class MapScreen(Screen[None]):
         yield Static("", id="map-head")
         yield MapCanvas(id="mapview")
         yield Static("", id="map-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._ready = True
