@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.theme import Theme
@@ -20,25 +20,7 @@ from textual.widgets.option_list import OptionDoesNotExist
 
 from conceptmap import api
 from conceptmap.errors import ConceptmapError, FileChangedError, InputError, LockedError
-from conceptmap.tui.commands import MapCommands
-from conceptmap.tui.screens.dialogs import (
-    ChangedOnDiskScreen,
-    ConfirmScreen,
-    HelpScreen,
-    SearchScreen,
-)
-from conceptmap.tui.screens.forms import (
-    ConceptForm,
-    EvidenceForm,
-    FocusForm,
-    ImportanceForm,
-    PlanForm,
-    PropositionForm,
-    RelationForm,
-)
 from conceptmap.tui.screens.main import MainScreen
-from conceptmap.tui.screens.mapview import MapScreen
-from conceptmap.tui.screens.projector import ProjectorScreen
 from conceptmap.tui.session import Session
 from conceptmap.tui.widgets.panels import (
     ClaimsTable,
@@ -48,6 +30,9 @@ from conceptmap.tui.widgets.panels import (
     GapPanel,
     Outline,
 )
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 __all__ = ["PROJECTOR", "ConceptmapApp"]
 
@@ -75,6 +60,13 @@ PROJECTOR = Theme(
 )
 
 
+def _map_commands() -> type[Provider]:
+    """The palette's map actions (imported when the palette first opens)."""
+    from conceptmap.tui.commands import MapCommands
+
+    return MapCommands
+
+
 #: Cursor moves the app makes itself (not the user's choice of a claim).
 _MOVES = (Tree.NodeHighlighted, DataTable.RowHighlighted, OptionList.OptionHighlighted)
 
@@ -84,7 +76,7 @@ class ConceptmapApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "conceptmap"
-    COMMANDS = App.COMMANDS | {MapCommands}
+    COMMANDS = App.COMMANDS | {_map_commands}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
@@ -298,6 +290,8 @@ class ConceptmapApp(App[None]):
         )
 
     def offer_reload(self) -> None:
+        from conceptmap.tui.screens.dialogs import ChangedOnDiskScreen
+
         if self._offering:
             return
         self._offering = True
@@ -364,13 +358,19 @@ class ConceptmapApp(App[None]):
 
     # ------------------------------------------------------------------ actions
     def action_add_concept(self) -> None:
+        from conceptmap.tui.screens.forms import ConceptForm
+
         self.push_screen(ConceptForm())
 
     def action_rename_concept(self) -> None:
+        from conceptmap.tui.screens.forms import ConceptForm
+
         if cid := self._need("concept"):
             self.push_screen(ConceptForm(cid))
 
     def action_delete_concept(self) -> None:
+        from conceptmap.tui.screens.dialogs import ConfirmScreen
+
         cid = self._need("concept")
         if cid is None:
             return
@@ -394,6 +394,8 @@ class ConceptmapApp(App[None]):
             done(True)
 
     def action_add_proposition(self) -> None:
+        from conceptmap.tui.screens.forms import PropositionForm
+
         sel = self.selected
         m = self.session.map
         if sel in m.propositions:
@@ -433,10 +435,14 @@ class ConceptmapApp(App[None]):
             )
 
     def action_add_evidence(self) -> None:
+        from conceptmap.tui.screens.forms import EvidenceForm
+
         if cid := self._need("claim"):
             self.push_screen(EvidenceForm(cid))
 
     def action_edit_evidence(self) -> None:
+        from conceptmap.tui.screens.forms import EvidenceForm
+
         if eid := self._selected_evidence():
             self.push_screen(EvidenceForm(self.session.map.evidence[eid].claim, eid))
 
@@ -445,18 +451,26 @@ class ConceptmapApp(App[None]):
             self.run_edit("delete evidence", lambda m: m.remove_evidence(eid), select=self.selected)
 
     def action_mark_supports(self) -> None:
+        from conceptmap.tui.screens.forms import RelationForm
+
         if cid := self._need("claim"):
             self.push_screen(RelationForm(cid, "supports"))
 
     def action_mark_contradicts(self) -> None:
+        from conceptmap.tui.screens.forms import RelationForm
+
         if cid := self._need("claim"):
             self.push_screen(RelationForm(cid, "contradicts"))
 
     def action_set_importance(self) -> None:
+        from conceptmap.tui.screens.forms import ImportanceForm
+
         if cid := self._need("claim"):
             self.push_screen(ImportanceForm(cid))
 
     def action_set_plan(self) -> None:
+        from conceptmap.tui.screens.forms import PlanForm
+
         if cid := self._need("claim"):
             self.push_screen(PlanForm(cid))
 
@@ -470,6 +484,8 @@ class ConceptmapApp(App[None]):
         self.run_edit("remove plan item", lambda m: m.remove_plan(cid), select=cid)
 
     def action_edit_focus(self) -> None:
+        from conceptmap.tui.screens.forms import FocusForm
+
         self.push_screen(FocusForm())
 
     def action_undo(self) -> None:
@@ -493,6 +509,8 @@ class ConceptmapApp(App[None]):
         self.notify(f"{'Undid' if which == 'undo' else 'Redid'}: {name}", timeout=2)
 
     def action_search(self) -> None:
+        from conceptmap.tui.screens.dialogs import SearchScreen
+
         def done(hit: tuple[str, str] | None) -> None:
             if hit is not None:
                 self.jump_to(hit[1], focus=isinstance(self.screen, MainScreen))
@@ -503,10 +521,14 @@ class ConceptmapApp(App[None]):
         self.get_screen_main().query_one(GapPanel).focus()
 
     def action_map_view(self) -> None:
+        from conceptmap.tui.screens.mapview import MapScreen
+
         if not isinstance(self.screen, MapScreen):
             self.push_screen(MapScreen())
 
     def action_projector(self) -> None:
+        from conceptmap.tui.screens.projector import ProjectorScreen
+
         gaps = {c.id for c in self.session.analysis.gaps}
         start = self.selected if self.selected in gaps else None
 
@@ -526,6 +548,8 @@ class ConceptmapApp(App[None]):
         panel.focus()
 
     def action_help(self) -> None:
+        from conceptmap.tui.screens.dialogs import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_export_svg(self) -> None:
