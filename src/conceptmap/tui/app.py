@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
+from textual.screen import ModalScreen
 from textual.theme import Theme
 from textual.widgets import DataTable, OptionList, Tree
 from textual.widgets.option_list import OptionDoesNotExist
@@ -97,6 +98,8 @@ class ConceptmapApp(App[None]):
         self._offering = False
         #: (mtime, size) of a version on disk that could not be read (not reported twice)
         self._unreadable: tuple[int, int] | None = None
+        #: the outline, propositions and gaps wait for the main screen to show again
+        self._stale_panels = False
 
     # ------------------------------------------------------------------ start-up
     def get_default_screen(self) -> MainScreen:
@@ -126,7 +129,8 @@ class ConceptmapApp(App[None]):
 
     def _refresh_views(self) -> None:
         s = self.session
-        m, a = s.map, s.analyse()
+        m = s.map
+        s.analyse()
         if (
             self.selected is not None
             and self.selected not in m.concepts
@@ -135,14 +139,37 @@ class ConceptmapApp(App[None]):
             self.selected = None
         screen = self.get_screen_main()
         screen.query_one(FocusBar).show(m, str(s.path))
-        screen.query_one(Outline).show(m, a)
-        screen.query_one(ClaimsTable).show(m, a)
-        screen.query_one(GapPanel).show(m, a)
+        if self._main_hidden():
+            self._stale_panels = True  # redrawn when the main screen shows again
+        else:
+            self._show_panels()
         self._show_detail()
         for other in self.screen_stack:
             follow = getattr(other, "follow_map", None)
             if follow is not None and other.is_mounted:
                 follow()
+
+    def _show_panels(self) -> None:
+        s, screen = self.session, self.get_screen_main()
+        self._stale_panels = False
+        screen.query_one(Outline).show(s.map, s.analysis)
+        screen.query_one(ClaimsTable).show(s.map, s.analysis)
+        screen.query_one(GapPanel).show(s.map, s.analysis)
+
+    def _main_hidden(self) -> bool:
+        """Whether a full screen (map view, projector) covers the main screen."""
+        stack = self.screen_stack
+        main = next(i for i, s in enumerate(stack) if isinstance(s, MainScreen))
+        return any(not isinstance(s, ModalScreen) for s in stack[main + 1 :])
+
+    def catch_up(self) -> None:
+        """Redraw the outline, propositions and gaps if edits were made while a full screen
+        covered them (called when the main screen shows again)."""
+        if self._stale_panels and not self._main_hidden():
+            with self.prevent(*_MOVES):
+                self._show_panels()
+                if self.selected is not None:
+                    self._jump_to(self.selected, focus=False)
 
     def get_screen_main(self) -> MainScreen:
         return next(s for s in self.screen_stack if isinstance(s, MainScreen))
@@ -540,6 +567,7 @@ class ConceptmapApp(App[None]):
         self.push_screen(ProjectorScreen(start), back)
 
     def _highlight_gap(self, gap: str) -> None:
+        self.catch_up()
         panel = self.get_screen_main().query_one(GapPanel)
         try:
             panel.highlighted = panel.get_option_index(gap)

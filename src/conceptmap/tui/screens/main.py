@@ -62,6 +62,9 @@ class MainScreen(Screen[None]):
         self._fit(self.app.size.width, self.app.size.height)
         self.capp.first_show()
 
+    def on_screen_resume(self) -> None:
+        self.capp.catch_up()
+
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.width, event.size.height)
 
