@@ -10,7 +10,9 @@ On a 300-concept map (bench_model.generate), in a 120x40 terminal:
 * evidence edit: from pressing Enter in the filled-in evidence form (opened from the map view)
   to the map view redrawn with the new state (edit, safe save, analysis, every panel, the
   map redrawn from the cached layout);
-* structure edit: the same for adding a concept, which lays the map out again.
+* structure edit: the same for adding a concept: the view is redrawn at once on the old layout
+  with the new box placed provisionally, while Graphviz lays the map out again in a thread;
+  the time until that new layout is drawn is reported too ("laid out again", no target).
 
 Targets (issue 8): drawn under 1 s; redrawn after an edit under 300 ms. Exits 1 when a median
 misses its target.
@@ -57,12 +59,14 @@ async def openings(path: Path, runs: int) -> list[float]:
     return times
 
 
-async def edits(path: Path, runs: int) -> tuple[list[float], list[float]]:
+async def edits(path: Path, runs: int) -> tuple[list[float], list[float], list[float]]:
     from conceptmap.tui.app import ConceptmapApp
     from conceptmap.tui.widgets.mapview import MapCanvas
 
     app = ConceptmapApp(path, watch_seconds=0)
-    evidence, concepts = [], []
+    evidence: list[float] = []
+    concepts: list[float] = []
+    relaid: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("m")
@@ -91,7 +95,12 @@ async def edits(path: Path, runs: int) -> tuple[list[float], list[float]]:
             await _wait_drawn(pilot, canvas, before)
             concepts.append(time.perf_counter() - t0)
             assert app.selected in canvas.regions
-    return evidence, concepts
+            while app.screen._pending_key is not None:  # type: ignore[attr-defined]
+                await pilot.pause(0.001)
+            await pilot.pause()  # the frame
+            relaid.append(time.perf_counter() - t0)
+            assert app.selected in canvas.regions
+    return evidence, concepts, relaid
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         big = Path(tmp) / "big.cmap.json"
         big.write_bytes(generate(300))
         opens = asyncio.run(openings(big, args.runs))
-        ev, co = asyncio.run(edits(big, args.runs * 3))
+        ev, co, relaid = asyncio.run(edits(big, args.runs * 3))
     results = {
         "open": statistics.median(opens),
         "evidence": statistics.median(ev),
@@ -111,13 +120,17 @@ def main(argv: list[str] | None = None) -> int:
     names = {
         "open": "m to the map view drawn",
         "evidence": "evidence Enter to the map redrawn",
-        "concept": "new concept Enter to the map laid out again and redrawn",
+        "concept": "new concept Enter to the map redrawn (new box placed provisionally)",
     }
     for key, times in (("open", opens), ("evidence", ev), ("concept", co)):
         print(
             f"{names[key]} (300 concepts): median {results[key] * 1000:.0f} ms over {len(times)} "
             f"runs, max {max(times) * 1000:.0f} ms (target {TARGETS[key] * 1000:.0f} ms)"
         )
+    print(
+        f"new concept Enter to Graphviz's new layout drawn (300 concepts): median "
+        f"{statistics.median(relaid) * 1000:.0f} ms over {len(relaid)} runs, max {max(relaid) * 1000:.0f} ms"
+    )
     return 0 if all(results[k] <= TARGETS[k] for k in TARGETS) else 1
 
 

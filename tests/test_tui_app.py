@@ -756,6 +756,11 @@ async def test_map_view_draws_the_map_and_follows_edits(small_map_file: Path) ->
         new = on_disk(small_map_file).find_concepts("loyalty cards")[0].id
         assert new in canvas.regions and "loyalty cards" in drawn(new)
         assert app.selected == new
+        # drawn at once (placed provisionally), then Graphviz's layout replaces it
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen._pending_key is None and screen._layout_key == screen._structure(None)
+        assert new in canvas.regions and "loyalty cards" in drawn(new)
         # delete works on the selection, undo brings it back
         await pilot.press("d")
         await pilot.pause()

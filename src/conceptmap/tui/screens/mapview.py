@@ -4,10 +4,15 @@ Arrow keys scroll, ``+``/``-`` zoom, Tab/Shift+Tab (or a click) select the next/
 concept or proposition, ``F`` shows only the selected concept's neighbourhood (``<``/``>``
 change its depth), ``m`` or Esc go back to the lists. Every editing key of the main screen
 works here on the selection, and the drawing follows every edit.
+
+After an edit that changes the structure, the drawing follows at once on the old layout (new
+boxes placed provisionally under it, straight connectors for new links) while Graphviz lays the
+map out again in a thread; the new layout replaces it when ready (~0.2 s on 300 concepts).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -20,7 +25,7 @@ from conceptmap.errors import ConceptmapError
 from conceptmap.tui.keys import bindings
 from conceptmap.tui.states import state_text
 from conceptmap.tui.widgets.footer import KeyFooter
-from conceptmap.tui.widgets.mapview import ZOOMS, MapCanvas
+from conceptmap.tui.widgets.mapview import ZOOMS, MapCanvas, provisional_layout
 from conceptmap.tui.widgets.panels import plan_text
 
 if TYPE_CHECKING:
@@ -55,6 +60,8 @@ class MapScreen(Screen[None]):
         self._layout: Any = None
         self._drawn: Any = None
         self._ready = False
+        #: the structure a layout is being computed for in a thread (None: none running)
+        self._pending_key: Any = None
 
     @property
     def capp(self) -> ConceptmapApp:
@@ -94,19 +101,66 @@ class MapScreen(Screen[None]):
         )
 
     def layout_now(self) -> Any:
-        """The layout of what is shown (Graphviz runs only when the structure changed)."""
+        """The layout of what is shown. Graphviz runs only when the structure changed: at
+        once the first time and when focus mode changes what is shown, in a thread after an
+        edit (meanwhile the old layout is used with the changes placed provisionally)."""
         keep = self._keep()
         key = self._structure(keep)
-        if key != self._layout_key:
-            from conceptmap.render.layout import terminal_layout
+        if key == self._layout_key or key == self._pending_key:
+            return self._layout
+        from conceptmap.render.layout import terminal_dot
 
-            try:
-                self._layout = terminal_layout(self.capp.session.map, keep)
-            except ConceptmapError as err:
-                self.capp.notify(err.lines()[0], severity="error", timeout=8)
-                self._layout = None
+        text, names = terminal_dot(self.capp.session.map, keep)
+        same_view = self._layout_key is not None and self._layout_key[3:] == key[3:]
+        if self._layout is None or not same_view or not names:
+            self._pending_key = None
+            self._layout = self._run_dot(text, names)
             self._layout_key = key
+            return self._layout
+        self._pending_key = key
+        self._layout = provisional_layout(self._layout, self.capp.session.map, names)
+        self.run_worker(
+            partial(self._relayout, text, names, key),
+            thread=True,
+            group="relayout",
+            exit_on_error=False,
+        )
         return self._layout
+
+    def _run_dot(self, text: str, names: dict[str, tuple[str, str]]) -> Any:
+        from conceptmap.render.graphviz import run_graphviz
+        from conceptmap.render.layout import PlainLayout, parse_plain
+
+        if not names:
+            return PlainLayout()
+        try:
+            plain = run_graphviz(text, "plain", "dot").decode("utf-8", "replace")
+        except ConceptmapError as err:
+            self.capp.notify(err.lines()[0], severity="error", timeout=8)
+            return None
+        return parse_plain(plain, names)
+
+    def _relayout(self, text: str, names: dict[str, tuple[str, str]], key: Any) -> None:
+        """In a thread: run Graphviz, then hand the layout to the UI (if still wanted)."""
+        from conceptmap.render.graphviz import run_graphviz
+        from conceptmap.render.layout import parse_plain
+
+        try:
+            plain = run_graphviz(text, "plain", "dot").decode("utf-8", "replace")
+        except ConceptmapError as err:
+            self.app.call_from_thread(self._laid_out, key, None, err.lines()[0])
+            return
+        self.app.call_from_thread(self._laid_out, key, parse_plain(plain, names), None)
+
+    def _laid_out(self, key: Any, layout: Any, problem: str | None) -> None:
+        if key != self._pending_key or not self.is_attached:
+            return  # a later edit is being laid out (or the view was left)
+        self._pending_key = None
+        if problem is not None:
+            self.capp.notify(problem, severity="error", timeout=8)
+            return  # keep the provisional drawing
+        self._layout, self._layout_key = layout, key
+        self.follow_map()
 
     def follow_map(self) -> None:
         """Redraw after an edit, an undo, a reload or a new selection."""

@@ -10,6 +10,7 @@ States show three ways: the glyph, the word (on a concept's border when it fits)
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any
 
@@ -24,7 +25,7 @@ from textual.strip import Strip
 from conceptmap import api
 from conceptmap.tui.states import STATE_STYLES
 
-__all__ = ["ZOOMS", "MapCanvas"]
+__all__ = ["ZOOMS", "MapCanvas", "provisional_layout"]
 
 ZOOMS = (0.5, 0.75, 1.0, 1.5, 2.0)
 _RANK = ("contradicted", "contested", "unsupported", "weak", "supported")
@@ -42,6 +43,61 @@ _HEAVY = "┏┓┗┛━┃"
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _box_lines(label: str) -> tuple[str, ...]:
+    from conceptmap.render.layout import box_lines
+
+    return tuple(box_lines(label))
+
+
+def provisional_layout(old: Any, m: api.ConceptMap, names: dict[str, tuple[str, str]]) -> Any:
+    """``old`` made to show ``m`` until Graphviz has laid it out again: boxes of records gone
+    are dropped, new concepts are placed in a row under the drawing, new linking phrases
+    halfway between their ends, and new links drawn as straight lines.
+
+    ``names`` is what the new layout will hold (DOT name → (record id, kind))."""
+    from conceptmap.render.layout import Box, Edge, PlainLayout, box_lines, phrase_text
+
+    wanted = {rid: kind for rid, kind in names.values()}
+    boxes = {rid: b for rid, b in old.boxes.items() if wanted.get(rid) == b.kind}
+    x, y = 1.0, old.height + 2.0
+    for rid, kind in wanted.items():
+        if kind != "concept" or rid in boxes:
+            continue
+        lines = box_lines(m.concepts[rid].label)
+        w, h = max(len(t) for t in lines) + 4.0, len(lines) + 2.0
+        boxes[rid] = Box(rid, kind, x + w / 2, y + h / 2, w, h)
+        x += w + 3
+    # linking phrases and connectors as the new layout will have them
+    pairs: dict[tuple[str, str], bool] = {}
+    for p in m.propositions.values():
+        if p.source not in boxes or p.target not in boxes:
+            continue
+        if p.via is None:
+            pairs[(p.source, p.target)] = True
+            continue
+        if wanted.get(p.via) != "phrase":
+            continue
+        if p.via not in boxes:
+            a, b = boxes[p.source], boxes[p.target]
+            w = len(phrase_text(m.linking_phrases[p.via].label)) + 2.0
+            boxes[p.via] = Box(p.via, "phrase", (a.x + b.x) / 2, (a.y + b.y) / 2, w, 1.0)
+        pairs[(p.source, p.via)] = False
+        pairs[(p.via, p.target)] = True
+    edges = [e for e in old.edges if (e.tail, e.head) in pairs]
+    have = {(e.tail, e.head) for e in edges}
+    for (tail, head), arrow in pairs.items():
+        if (tail, head) not in have:
+            a, b = boxes[tail], boxes[head]
+            top = b.y - b.h / 2 - 1 if b.y > a.y else b.y + b.h / 2 + 1
+            edges.append(Edge(tail, head, ((a.x, a.y), (b.x, top)), arrow))
+    if len(edges) == len(old.edges) and all(a is b for a, b in zip(edges, old.edges, strict=True)):
+        edges = old.edges  # the same connectors: the canvas keeps its drawing of them
+    width = max([old.width, *(b.x + b.w / 2 for b in boxes.values())])
+    height = max([old.height, *(b.y + b.h / 2 for b in boxes.values())])
+    return PlainLayout(width, height, boxes, edges)
 
 
 class MapCanvas(ScrollView, can_focus=True):
@@ -68,6 +124,7 @@ class MapCanvas(ScrollView, can_focus=True):
         self._drawn_at: object = None
         self._base: dict[int, list[tuple[int, str, Style]]] = {}
         self._base_key: Any = None
+        self._base_zoom = 0.0
 
     # ------------------------------------------------------------------ drawing
     def draw(
@@ -101,13 +158,13 @@ class MapCanvas(ScrollView, can_focus=True):
 
         # connectors first (grey ones cached per layout and zoom), boxes over them
         if layout is not None:
-            base_key = (id(layout), zoom)
-            if self._base_key != base_key:
+            # keyed by the edge list itself (a provisional layout keeps the old one)
+            if self._base_key is not layout.edges or self._base_zoom != zoom:
                 self._ops = {}
                 for e in layout.edges:
                     self._edge(e, boxes, at, _LINE)
                 self._base = self._ops
-                self._base_key = base_key
+                self._base_key, self._base_zoom = layout.edges, zoom
             self._ops = {y: list(ops) for y, ops in self._base.items()}
             for e in layout.edges:
                 on = sel_phrase is not None and sel_phrase in (e.tail, e.head)
@@ -205,10 +262,8 @@ class MapCanvas(ScrollView, can_focus=True):
         claim: Any,
         chosen: bool,
     ) -> None:
-        from conceptmap.render.layout import box_lines
-
         z = self.zoom
-        lines = box_lines(m.concepts[cid].label)
+        lines = _box_lines(m.concepts[cid].label)
         if z < 1:
             width = max(6, round(b.w * z))
             lines = [" ".join(lines)]
