@@ -113,21 +113,26 @@ class ConceptmapApp(App[None]):
 
     def first_show(self) -> None:
         """Fill the main screen (called once it is composed)."""
-        self.refresh_views()
+        self.refresh_views(detail=False)  # the jump below shows the detail
         m = self.session.map
         first = next(iter(self.session.analysis.gaps), None)
         self.selected = first.id if first is not None else next(iter(sorted(m.concepts)), None)
         if self.selected:
             self.jump_to(self.selected, focus=False)
-        self.get_screen_main().query_one(GapPanel).focus()
+        else:
+            self._show_detail()
+        screen = self.get_screen_main()
+        if screen.focused is None:  # no auto focus (the app itself not focused)
+            screen.query_one(GapPanel).focus()
 
     # ------------------------------------------------------------------ drawing
-    def refresh_views(self) -> None:
-        """Analyse the map again and redraw every panel from it."""
+    def refresh_views(self, *, detail: bool = True) -> None:
+        """Analyse the map again and redraw every panel from it (the detail pane too unless
+        the caller jumps to a claim next, which draws it)."""
         with self.prevent(*_MOVES):
-            self._refresh_views()
+            self._refresh_views(detail)
 
-    def _refresh_views(self) -> None:
+    def _refresh_views(self, detail: bool = True) -> None:
         s = self.session
         m = s.map
         s.analyse()
@@ -143,7 +148,8 @@ class ConceptmapApp(App[None]):
             self._stale_panels = True  # redrawn when the main screen shows again
         else:
             self._show_panels()
-        self._show_detail()
+        if detail:
+            self._show_detail()
         for other in self.screen_stack:
             follow = getattr(other, "follow_map", None)
             if follow is not None and other.is_mounted:
@@ -253,7 +259,7 @@ class ConceptmapApp(App[None]):
     def _after_edit(self, select: str | None) -> None:
         if select is not None:
             self.selected = select
-        self.refresh_views()
+        self.refresh_views(detail=select is None)
         if select is not None:
             self.jump_to(select, focus=False)
 
