@@ -161,6 +161,7 @@ class MapScreen(Screen[None]):
             return  # keep the provisional drawing
         self._layout, self._layout_key = layout, key
         self.follow_map()
+        self.query_one(MapCanvas).show_selected()  # the selection may have moved
 
     def follow_map(self) -> None:
         """Redraw after an edit, an undo, a reload or a new selection."""
