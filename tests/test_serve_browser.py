@@ -55,8 +55,7 @@ def served(tmp_path: Path):
         proc.wait(timeout=10)
 
 
-@pytest.fixture
-def browser(tmp_path: Path):
+def _chromium(profile: Path):
     assert shutil.which("chromium") and Path(DRIVER).exists(), "make setup installs chromium"
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
@@ -69,12 +68,27 @@ def browser(tmp_path: Path):
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium'}",
+        f"--user-data-dir={profile}",
         "--window-size=1400,1000",
     ):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    return webdriver.Chrome(service=Service(DRIVER), options=opts)
+
+
+@pytest.fixture
+def browser(tmp_path: Path):
+    driver = _chromium(tmp_path / "chromium")
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def second_browser(tmp_path: Path):
+    """Another participant: a browser of its own, so textual-serve starts a second app."""
+    driver = _chromium(tmp_path / "chromium-2")
     try:
         yield driver
     finally:
@@ -107,22 +121,66 @@ def test_a_remote_participant_adds_evidence(served, browser) -> None:
     stream = bytearray()
     browser.get(url)
     _wait_for(browser, stream, "What do SMB café owners need from ordering software?")
-    keys = browser.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")
-    keys.send_keys("e")  # add evidence on the selected gap
-    _wait_for(browser, stream, "Add evidence on")
+    _add_evidence(browser, stream, "Pre-order from the browser")
+    m = _wait_for_file(demo, lambda m: len(m.evidence) > before)
+    added = [e for e in m.evidence.values() if e.source == "Pre-order from the browser"]
+    assert len(added) == 1
+    assert added[0].kind.value == "commitment"
+
+
+def _terminal(driver):
+    return driver.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")
+
+
+def _add_evidence(driver, stream: bytearray, source: str) -> None:
+    """Press `e` on the selected gap and fill in a commitment from ``source``."""
+    keys = _terminal(driver)
+    keys.send_keys("e")
+    _wait_for(driver, stream, "Add evidence on")
     time.sleep(0.5)
     keys.send_keys(Keys.TAB)
     keys.send_keys("commit")
     time.sleep(0.3)
     keys.send_keys(Keys.TAB)
-    keys.send_keys("Pre-order from the browser")
+    keys.send_keys(source)
     keys.send_keys(Keys.ENTER)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        m = api.read_map(demo)
-        if len(m.evidence) > before:
-            break
+
+
+def _wait_for_file(path: Path, done, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while True:
+        m = api.read_map(path)
+        if done(m) or time.monotonic() > deadline:
+            return m
         time.sleep(0.2)
-    added = [e for e in m.evidence.values() if e.source == "Pre-order from the browser"]
-    assert len(added) == 1
-    assert added[0].kind.value == "commitment"
+
+
+def test_participants_follow_each_other_live(served, browser, second_browser) -> None:
+    """Two browsers, two apps on one file: what one participant saves reaches the other's
+    screen without a key pressed there, and the other's next edit keeps it (nothing lost)."""
+    url, demo = served
+    question = api.read_map(demo).focus_question
+    a, b = bytearray(), bytearray()
+    browser.get(url)
+    second_browser.get(url)
+    _wait_for(browser, a, question)
+    _wait_for(second_browser, b, question)
+    keys = _terminal(browser)
+    keys.send_keys("f")  # participant A edits the focus question
+    _wait_for(browser, a, "Focus question: what does this map answer?")
+    time.sleep(0.5)
+    keys.send_keys(Keys.END)
+    keys.send_keys(" Asked live")
+    keys.send_keys(Keys.ENTER)
+    m = _wait_for_file(demo, lambda m: m.focus_question.endswith("Asked live"))
+    assert m.focus_question == question + " Asked live"
+    # B's app notices the file changed on disk and redraws: the new question reaches B's page
+    _wait_for(second_browser, b, "Asked live")
+    _add_evidence(second_browser, b, "Signed letter, second participant")
+    m = _wait_for_file(
+        demo, lambda m: any(e.source.startswith("Signed") for e in m.evidence.values())
+    )
+    assert [e.source for e in m.evidence.values() if e.source.startswith("Signed")] == [
+        "Signed letter, second participant"
+    ]
+    assert m.focus_question == question + " Asked live"  # A's edit survived B's save
