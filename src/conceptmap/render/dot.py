@@ -130,10 +130,35 @@ def wrap_label(text: str, width: int = 22) -> str:
         if len(raw) <= width:
             lines.append(raw)
         else:
-            lines.extend(
-                textwrap.wrap(raw, width, break_long_words=True, break_on_hyphens=False) or [""]
-            )
+            lines.extend(_wrap_line(raw, width))
     return "\n".join(lines)
+
+
+# textwrap's whitespace other than the space and the line breaks (already split off)
+_ODD_SPACE = re.compile(r"[\t\x0b\x0c]")
+
+
+def _wrap_line(raw: str, width: int) -> list[str]:
+    """``textwrap.wrap(raw, width, break_long_words=True, break_on_hyphens=False) or [""]``.
+
+    Labels are mostly words joined by single spaces, none longer than a line: those are filled
+    greedily here, with the same lines textwrap gives (a word goes on the line when the line,
+    a space and the word fit), several times faster. Anything else goes to textwrap."""
+    words = raw.split(" ")
+    if _ODD_SPACE.search(raw) is None and all(
+        w and len(w) <= width and not w.isspace() for w in words
+    ):
+        lines = []
+        cur = words[0]
+        for w in words[1:]:
+            if len(cur) + 1 + len(w) <= width:
+                cur = f"{cur} {w}"
+            else:
+                lines.append(cur)
+                cur = w
+        lines.append(cur)
+        return lines
+    return textwrap.wrap(raw, width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
 # Text with none of what dot_string changes (quotes, backslashes, &, line breaks, controls):
@@ -146,10 +171,14 @@ def _q(text: str) -> str:
 
 
 def _attrs(pairs: Iterable[tuple[str, str | int | float]]) -> str:
+    return "[" + _attr_list(pairs) + "]"
+
+
+def _attr_list(pairs: Iterable[tuple[str, str | int | float]]) -> str:
     out = []
     for key, value in pairs:
         out.append(f"{key}={value}" if isinstance(value, int | float) else f"{key}={_q(value)}")
-    return "[" + ", ".join(out) + "]"
+    return ", ".join(out)
 
 
 def _worst(states: Iterable[str]) -> str | None:
@@ -172,6 +201,52 @@ def node_names(m: ConceptMap) -> dict[str, str]:
     return names
 
 
+_EXAMPLE_ATTRS: list[tuple[str, str | int | float]] = [
+    ("shape", "box"),
+    ("style", "filled"),
+    ("fillcolor", "#EFEFEF"),
+    ("color", "#6E6E6E"),
+    ("fontsize", 12),
+]
+
+
+def _concept_style(example: bool, state: str | None) -> str:
+    """The attributes between a concept's id and its label, as written (``""`` or ending in
+    ``", "``): the example look, then the state's border and colours."""
+    attrs = list(_EXAMPLE_ATTRS) if example else []
+    if state is not None:
+        style, peripheries = _BORDER.get(state, ("rounded,filled", 1))
+        if example:
+            style = style.replace("rounded,", "")
+        attrs = [a for a in attrs if a[0] not in ("style", "fillcolor", "color")]
+        attrs += [
+            ("style", style),
+            ("fillcolor", STATE_TINTS.get(state, "white")),
+            ("color", PALETTE.get(state, "black")),
+            ("penwidth", 2),
+        ]
+        if peripheries > 1:
+            attrs.append(("peripheries", peripheries))
+    return _attr_list(attrs) + ", " if attrs else ""
+
+
+def _phrase_style(state: str) -> str:
+    """The attributes between a linking phrase's id and its label when it carries claims."""
+    tint = STATE_TINTS.get(state, "white")
+    return (
+        _attr_list(
+            [("shape", "box"), ("style", "rounded,filled"), ("fillcolor", tint), ("color", tint)]
+        )
+        + ", "
+    )
+
+
+def _glyph(state: str, stale: bool) -> str:
+    """What a concept's label says under its text: "? unsupported", "~ weak ↻ stale"."""
+    glyph = f"{STATE_GLYPHS.get(state, '')} {state}"
+    return glyph + f" {STALE_GLYPH} stale" if stale else glyph
+
+
 def map_to_dot(
     m: ConceptMap,
     marks: Mapping[str, ClaimMark] | None = None,
@@ -183,8 +258,15 @@ def map_to_dot(
     h = hierarchy(m)
     names = node_names(m)
     mid = m.id
+    # every element's id starts with the map id (validated, so almost always plain)
+    mid_text = mid if _PLAIN.fullmatch(mid) else dot_string(mid)
     level = h.level
+    cross_links = h.cross_links
+    parent_prop = h.parent_prop
+    concepts, phrases, props = m.concepts, m.linking_phrases, m.propositions
+    wrap = opt.wrap
     out: list[str] = ["digraph conceptmap {"]
+    emit = out.append
 
     title = m.focus_question.strip() or m.title
     graph = [
@@ -207,14 +289,12 @@ def map_to_dot(
         if opt.engine == "sfdp":
             graph += [("K", "0.6"), ("repulsiveforce", "1.2")]
     graph += list(opt.extra_graph_attrs.items())
-    out.append("  graph " + _attrs(graph) + ";")
-    out.append("  node " + _attrs([("fontname", FONT)]) + ";")
-    out.append(
-        "  edge " + _attrs([("fontname", FONT), ("arrowsize", "0.7"), ("color", "#555555")]) + ";"
-    )
+    emit("  graph " + _attrs(graph) + ";")
+    emit("  node " + _attrs([("fontname", FONT)]) + ";")
+    emit("  edge " + _attrs([("fontname", FONT), ("arrowsize", "0.7"), ("color", "#555555")]) + ";")
 
-    def claim_mark(cid: str) -> ClaimMark | None:
-        return marks.get(cid) if marks is not None else None
+    mark_of: Mapping[str, ClaimMark] = marks if marks is not None else {}
+    get_mark = mark_of.get
 
     # --- concepts (defaults first: fewer attributes to write and for dot to read)
     concept_defaults = [
@@ -224,57 +304,45 @@ def map_to_dot(
         ("fillcolor", "white"),
         ("color", "black"),
     ]
-    out.append("  node " + _attrs(concept_defaults) + ";")
-    for cid in sorted(m.concepts):
-        c = m.concepts[cid]
+    emit("  node " + _attrs(concept_defaults) + ";")
+    styles: dict[tuple[bool, str | None], str] = {}
+    for cid in sorted(concepts):
+        c = concepts[cid]
         name = names[cid]
-        classes = ["cm-concept", f"cm-id-{cid}"]
-        label = wrap_label(c.label, opt.wrap)
-        attrs: list[tuple[str, str | int | float]] = [("id", f"{mid}-{name}")]
-        mark = claim_mark(cid)
+        label = wrap_label(c.label, wrap)
+        classes = f"cm-concept cm-id-{cid}"
         if c.example:
-            classes.append("cm-example")
-            attrs += [
-                ("shape", "box"),
-                ("style", "filled"),
-                ("fillcolor", "#EFEFEF"),
-                ("color", "#6E6E6E"),
-                ("fontsize", 12),
-            ]
+            classes += " cm-example"
+        mark = get_mark(cid)
         if mark is not None:
-            classes += ["cm-claim", f"cm-state-{mark.state}"] + (["cm-stale"] if mark.stale else [])
-            style, peripheries = _BORDER.get(mark.state, ("rounded,filled", 1))
-            if c.example:
-                style = style.replace("rounded,", "")
-            glyph = f"{STATE_GLYPHS.get(mark.state, '')} {mark.state}"
-            if mark.stale:
-                glyph += f" {STALE_GLYPH} stale"
-            label = f"{label}\n{glyph}"
-            attrs = [a for a in attrs if a[0] not in ("style", "fillcolor", "color")]
-            attrs += [
-                ("style", style),
-                ("fillcolor", STATE_TINTS.get(mark.state, "white")),
-                ("color", PALETTE.get(mark.state, "black")),
-                ("penwidth", 2),
-            ]
-            if peripheries > 1:
-                attrs.append(("peripheries", peripheries))
+            state = mark.state
+            classes += f" cm-claim cm-state-{state}" + (" cm-stale" if mark.stale else "")
+            label = f"{label}\n{_glyph(state, mark.stale)}"
             tooltip = mark.summary or c.label
+            key: tuple[bool, str | None] = (bool(c.example), state)
         else:
-            tooltip = c.label + (f"\n{c.notes}" if c.notes else "")
-        attrs += [("label", label), ("tooltip", _clip(tooltip)), ("class", " ".join(classes))]
-        link = next((safe_link(lk.url) for lk in c.links if safe_link(lk.url)), None)
-        if link:
-            # Graphviz writes URL into href without escaping <, > or quotes: percent-encode.
-            attrs += [("URL", quote(link, safe=_URL_SAFE)), ("target", "_blank")]
-        out.append(f"  {name} {_attrs(attrs)};")
+            tooltip = f"{c.label}\n{c.notes}" if c.notes else c.label
+            key = (bool(c.example), None)
+        style = styles.get(key)
+        if style is None:
+            style = styles[key] = _concept_style(*key)
+        line = (
+            f'  {name} [id="{mid_text}-{name}", {style}label={_q(label)}, '
+            f"tooltip={_q(_clip(tooltip))}, class={_q(classes)}"
+        )
+        if c.links:
+            link = next((safe_link(lk.url) for lk in c.links if safe_link(lk.url)), None)
+            if link:
+                # Graphviz writes URL into href without escaping <, > or quotes: percent-encode.
+                line += f', URL={_q(quote(link, safe=_URL_SAFE))}, target="_blank"'
+        emit(line + "];")
 
     # --- propositions grouped per drawn edge
     def constraining(pid: str) -> bool:
-        p = m.propositions[pid]
-        if pid in h.cross_links:
+        if pid in cross_links:
             return False
-        if h.parent_prop.get(p.target) == pid:
+        p = props[pid]
+        if parent_prop.get(p.target) == pid:
             return True
         ls, lt = level.get(p.source), level.get(p.target)
         return not (ls is not None and lt is not None and lt <= ls)
@@ -283,24 +351,18 @@ def map_to_dot(
     out_edges: dict[tuple[str, str], list[str]] = {}  # (phrase, concept) → props
     direct: list[str] = []
     by_phrase: dict[str, list[str]] = {}
-    for pid in sorted(m.propositions):
-        p = m.propositions[pid]
-        if p.via is None:
+    for pid in sorted(props):
+        p = props[pid]
+        via = p.via
+        if via is None:
             direct.append(pid)
             continue
-        in_edges.setdefault((p.source, p.via), []).append(pid)
-        out_edges.setdefault((p.via, p.target), []).append(pid)
-        by_phrase.setdefault(p.via, []).append(pid)
+        in_edges.setdefault((p.source, via), []).append(pid)
+        out_edges.setdefault((via, p.target), []).append(pid)
+        by_phrase.setdefault(via, []).append(pid)
 
     def states_of(pids: list[str]) -> list[str]:
-        return [mk.state for pid in pids if (mk := claim_mark(pid)) is not None]
-
-    def prop_tooltip(pids: list[str]) -> str:
-        parts = []
-        for pid in pids:
-            mk = claim_mark(pid)
-            parts.append(mk.summary if mk and mk.summary else m.proposition_text(pid))
-        return _clip("\n\n".join(parts))
+        return [mk.state for pid in pids if (mk := get_mark(pid)) is not None]
 
     # --- linking phrases
     phrase_defaults = [
@@ -312,90 +374,99 @@ def map_to_dot(
         ("width", "0.2"),
         ("fillcolor", "white"),
     ]
-    out.append("  node " + _attrs(phrase_defaults) + ";")
+    emit("  node " + _attrs(phrase_defaults) + ";")
     mixed_phrase: set[str] = set()
-    for lid in sorted(m.linking_phrases):
-        lp = m.linking_phrases[lid]
+    phrase_styles: dict[str, str] = {}
+    for lid in sorted(phrases):
+        lp = phrases[lid]
         name = names[lid]
         pids = by_phrase.get(lid, [])
-        label = wrap_label(lp.label, opt.wrap)
-        classes = ["cm-phrase", f"cm-id-{lid}"]
-        attrs = [("id", f"{mid}-{name}")]
+        label = wrap_label(lp.label, wrap)
+        classes = f"cm-phrase cm-id-{lid}"
+        style = ""
         states = states_of(pids)
-        worst = _worst(states)
+        worst = _worst(states) if states else None
         if worst is not None:
             if len(set(states)) > 1:
                 mixed_phrase.add(lid)
-            stale = any((mk := claim_mark(pid)) is not None and mk.stale for pid in pids)
+            stale = any((mk := get_mark(pid)) is not None and mk.stale for pid in pids)
             glyph = STATE_GLYPHS.get(worst, "") + (f" {STALE_GLYPH}" if stale else "")
             label = f"{glyph} {label}"
-            classes += ["cm-claim", f"cm-state-{worst}"] + (["cm-stale"] if stale else [])
-            attrs = [a for a in attrs if a[0] != "shape"]
-            attrs += [
-                ("shape", "box"),
-                ("style", "rounded,filled"),
-                ("fillcolor", STATE_TINTS.get(worst, "white")),
-                ("color", STATE_TINTS.get(worst, "white")),
-            ]
-        if pids and all(pid in h.cross_links for pid in pids):
-            classes.append("cm-cross-link")
-        attrs += [
-            ("label", label),
-            ("tooltip", prop_tooltip(pids) or lp.label),
-            ("class", " ".join(classes)),
-        ]
-        out.append(f"  {name} {_attrs(attrs)};")
+            classes += f" cm-claim cm-state-{worst}" + (" cm-stale" if stale else "")
+            style = phrase_styles.get(worst) or phrase_styles.setdefault(
+                worst, _phrase_style(worst)
+            )
+        if pids and all(pid in cross_links for pid in pids):
+            classes += " cm-cross-link"
+        tips = []
+        for pid in pids:
+            mk = get_mark(pid)
+            tips.append(mk.summary if mk and mk.summary else m.proposition_text(pid))
+        tooltip = _clip("\n\n".join(tips)) or lp.label
+        emit(
+            f'  {name} [id="{mid_text}-{name}", {style}label={_q(label)}, '
+            f"tooltip={_q(tooltip)}, class={_q(classes)}];"
+        )
 
     # --- edges
+    # Written by hand rather than through _attrs: edges are the most numerous element, and
+    # ids, classes and numbers need no escaping (record ids are validated).
     edge_no = 0
+    for (cid, lid), pids in sorted(in_edges.items()):
+        # concept — phrase: no arrowhead; a phrase always sits below its source
+        if all(pid in cross_links for pid in pids):
+            emit(
+                f'  {names[cid]} -> {names[lid]} [id="{mid}-e{edge_no}", arrowhead=none, '
+                'style=dashed, class="cm-connection cm-cross-link"];'
+            )
+        else:
+            emit(
+                f'  {names[cid]} -> {names[lid]} [id="{mid}-e{edge_no}", arrowhead=none, '
+                'class="cm-connection"];'
+            )
+        edge_no += 1
 
-    def edge(a: str, b: str, pids: list[str], *, head: bool) -> None:
-        # Written by hand rather than through _attrs: edges are the most numerous element,
-        # and ids, classes and numbers need no escaping (record ids are validated).
+    def arrow(a: str, b: str, pids: list[str]) -> None:
+        # phrase → concept or concept → concept: only the arrow into the target of a
+        # cross-link (or of a link back up the hierarchy) leaves the ranks alone
         nonlocal edge_no
-        cross = bool(pids) and all(pid in h.cross_links for pid in pids)
-        # A phrase always sits below its source; only the arrow into the target of a
-        # cross-link (or of a link back up the hierarchy) leaves the ranks alone.
-        constrain = not head or b in m.linking_phrases or any(constraining(p) for p in pids)
-        classes = "cm-connection" + (" cm-cross-link" if cross else "")
+        cross = all(pid in cross_links for pid in pids)
+        constrain = b in phrases or any(constraining(p) for p in pids)
+        classes = "cm-connection cm-cross-link" if cross else "cm-connection"
         parts = [f'id="{mid}-e{edge_no}"']
         edge_no += 1
-        if not head:
-            parts.append("arrowhead=none")
         if cross:
             parts.append("style=dashed")
         if not constrain:
             parts.append("constraint=false")
-        worst = _worst(states_of(pids)) if head else None
+        states = states_of(pids)
+        worst = _worst(states) if states else None
         if worst is not None:
             classes += f" cm-state-{worst}"
             colour = PALETTE.get(worst, "black")
             parts.append(f'color="{colour}", penwidth=1.6')
             # A fan-out phrase whose claims differ shows each claim's glyph at its arrow; a
             # direct concept → concept link has no phrase to carry the glyph.
-            where = "headlabel" if a in mixed_phrase else ("label" if a in m.concepts else "")
+            where = "headlabel" if a in mixed_phrase else ("label" if a in concepts else "")
             if where:
                 glyph = STATE_GLYPHS.get(worst, "")
                 parts.append(
                     f'{where}="{glyph}", labeldistance=1.8, fontcolor="{colour}", fontsize=12'
                 )
-        if head:
-            text = "\n".join(m.proposition_text(pid) for pid in pids)
-            parts.append(f"tooltip={_q(_clip(text))}")
+        text = "\n".join([m.proposition_text(pid) for pid in pids])
+        parts.append(f"tooltip={_q(_clip(text))}")
         parts.append(f'class="{classes}"')
-        out.append(f"  {names[a]} -> {names[b]} [{', '.join(parts)}];")
+        emit(f"  {names[a]} -> {names[b]} [{', '.join(parts)}];")
 
-    for (cid, lid), pids in sorted(in_edges.items()):
-        edge(cid, lid, pids, head=False)
     for (lid, cid), pids in sorted(out_edges.items()):
-        edge(lid, cid, pids, head=True)
+        arrow(lid, cid, pids)
     for pid in direct:
-        p = m.propositions[pid]
-        edge(p.source, p.target, [pid], head=True)
+        p = props[pid]
+        arrow(p.source, p.target, [pid])
 
     if marks is not None and opt.legend:
         out.extend(_legend(mid, h.level, names))
-    out.append("}")
+    emit("}")
     return "\n".join(out) + "\n"
 
 
