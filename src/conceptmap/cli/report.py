@@ -142,18 +142,14 @@ def report(
         "redact": redact,
         "history": history,
     }
+    # the report is streamed to its destination as the maps come in (memory stays flat in
+    # the number of maps): -o is replaced atomically once it is complete (a device or pipe
+    # such as /dev/null is written to instead); stdout gets it once every map is in
+    options["output"] = output if output is not None else sys.stdout
     if _progress_wanted():
         result = _with_progress(paths, options)
     else:
         result = api.report_paths(paths, **options)
-    if output is not None and output.exists() and not output.is_file():
-        # /dev/null, /dev/stdout, a pipe: write to it; an atomic rename would replace it
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(result.text)
-    elif output is not None:
-        api.write_text(output, result.text)
-    else:
-        sys.stdout.write(result.text)
     _tell(result, output, options["fail_on"])
     raise typer.Exit(result.exit_code)
 

@@ -4,9 +4,17 @@ Who calls what: ``conceptmap report`` → :func:`conceptmap.api.report_paths` (w
 maps) → :func:`make_report` here. Each map is read and analysed in a worker process
 (:func:`analyse_path`), which sends back a *compact* entry — counts, the top gaps with their
 evidence, the lists the report shows, the ids of every gap — never the whole
-:class:`~conceptmap.analysis.Analysis`, so 10,000 maps fit in memory. The parent puts the
-entries in path order, builds the document (:func:`conceptmap.report.json_report.build_report`)
-and renders it as Markdown, HTML or JSON.
+:class:`~conceptmap.analysis.Analysis`.
+
+The report is streamed, so its memory does not grow with the number of maps: the entries come
+back in path order (a bounded number of chunks in flight, see :func:`run_maps`), each is
+taken in by :class:`~conceptmap.report.json_report.ReportSummary` (which keeps the totals,
+the top gaps and the new gaps only), rendered at once and spooled to anonymous temporary files
+(in the output's folder). The summary comes first in every format but needs every map, so
+when the last map is in, the head is written and the spooled parts copied after it, into a
+temporary file renamed over ``-o`` (atomic: on any error nothing is written there). The bytes
+are those of :func:`render` of the whole document (:func:`~conceptmap.report.json_report.
+build_report`), which the one-map report of the TUI still uses.
 
 A map that cannot be read, or whose ``conceptmap.toml`` is wrong, becomes an error entry: it
 shows in the report next to the others and makes the exit code 2. Anything else raised in a
@@ -15,16 +23,21 @@ worker is a bug and propagates (exit 70), never hidden as bad input.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 import re
+import shutil
+import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from conceptmap.errors import ConceptmapError, UsageError
+from conceptmap.errors import ConceptmapError, EnvironmentProblem, UsageError
 
 __all__ = [
     "FORMATS",
@@ -63,8 +76,9 @@ class Job:
 
 @dataclass
 class ReportResult:
-    """A rendered report: the text, the exit code it calls for, and the error lines of the
-    maps that could not be analysed (for stderr)."""
+    """A rendered report: the text (empty when it was written to ``output``), the exit code
+    it calls for, the error lines of the maps that could not be analysed (for stderr), and the
+    document's summary."""
 
     text: str
     exit_code: int
@@ -138,8 +152,8 @@ def period_of(day: dt.date, by: str) -> str:
     return _period_of(day, by)
 
 
-def _analyse_packed(args: tuple[str, Job]) -> dict[str, Any]:
-    return analyse_path(*args)
+def _analyse_chunk(paths: Sequence[str], job: Job) -> list[dict[str, Any]]:
+    return [analyse_path(p, job) for p in paths]
 
 
 def run_maps(
@@ -150,7 +164,13 @@ def run_maps(
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The entries of ``paths``, in the order given, analysed by ``jobs`` worker processes
-    (``1``: in this process). ``progress(n)`` is called after each map."""
+    (``1``: in this process). ``progress(n)`` is called after each map.
+
+    Only a few chunks are in flight at a time (two per worker), and the next is handed out
+    when the first in line is taken: results never pile up in this process ahead of the one
+    being consumed, whatever order the workers finish in, and the entries come out in the
+    order given. (``Executor.map`` submits every chunk at once, so a fast pool and a slow
+    reader kept every result waiting in memory.)"""
     if jobs < 1:
         raise UsageError(f"--jobs {jobs}: give 1 or more worker processes")
     if jobs == 1 or len(paths) < 2:
@@ -162,14 +182,29 @@ def run_maps(
     workers = min(jobs, len(paths))
     # Chunks keep the hand-over cheap for many small maps and the queue short for big ones.
     chunk = max(1, min(32, len(paths) // (workers * 8)))
+    starts = iter(range(0, len(paths), chunk))
+    pending: deque[Future[list[dict[str, Any]]]] = deque()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        # map() submits every chunk now (so the workers are forked before a progress thread
-        # starts) and yields results in input order, whatever order the workers finish in.
-        results = pool.map(_analyse_packed, ((p, job) for p in paths), chunksize=chunk)
-        for entry in results:
-            yield entry
-            if progress:
-                progress(1)
+
+        def hand_out() -> None:
+            start = next(starts, None)
+            if start is not None:
+                pending.append(pool.submit(_analyse_chunk, paths[start : start + chunk], job))
+
+        try:
+            for _ in range(2 * workers):  # every worker is forked here, before any result
+                hand_out()
+            while pending:
+                entries = pending.popleft().result()
+                hand_out()
+                for entry in entries:
+                    yield entry
+                    if progress:
+                        progress(1)
+        finally:
+            # a bug raised in a worker, or the reader stopped: don't analyse the rest
+            for f in pending:
+                f.cancel()
 
 
 # ---------------------------------------------------------------------- in the parent
@@ -192,6 +227,94 @@ def render(doc: dict[str, Any], fmt: str) -> str:
     raise UsageError(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
+def _writer(fmt: str, top: int) -> Any:
+    if fmt == "json":
+        from conceptmap.report.json_report import JsonWriter
+
+        return JsonWriter()
+    if fmt == "md":
+        from conceptmap.report.markdown import MarkdownWriter
+
+        return MarkdownWriter()
+    from conceptmap.report.html import HtmlWriter
+
+    return HtmlWriter(top)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _atomic_text(target: Path) -> Iterator[IO[str]]:
+    """A text file that replaces ``target`` when the block ends without an error (written to
+    a temporary file in the same folder, fsynced, renamed under the target's lock, as
+    :func:`conceptmap.formats.storage.atomic_write` does); on an error nothing is written
+    at ``target`` and the temporary file is removed."""
+    from conceptmap.formats.storage import file_lock
+
+    folder = target.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    name: str | None = tmp
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o644 & ~mask)
+        with file_lock(target):
+            os.replace(tmp, target)
+            name = None
+            _fsync_dir(folder)
+    finally:
+        if name is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name)
+
+
+class _Spools:
+    """One anonymous temporary file per part of the report (already unlinked: nothing is
+    left behind, even by a killed process), in ``folder`` (None: the system's)."""
+
+    def __init__(self, parts: Sequence[str], folder: Path | None, strip: bool) -> None:
+        self._strip = strip
+        self.files: dict[str, IO[str]] = {}
+        with contextlib.ExitStack() as stack:
+            for part in parts:
+                self.files[part] = stack.enter_context(
+                    tempfile.TemporaryFile(
+                        "w+", encoding="utf-8", newline="", dir=folder, prefix=".conceptmap-report-"
+                    )
+                )
+            self._stack = stack.pop_all()
+
+    def clean(self, text: str) -> str:
+        # the Markdown and HTML reports drop bidirectional controls (render() does the same)
+        return _BIDI.sub("", text) if self._strip else text
+
+    def add(self, pieces: Iterator[tuple[str, str]]) -> None:
+        for part, text in pieces:
+            self.files[part].write(self.clean(text))
+
+    def copy_into(self, out: IO[str]) -> Callable[[str], None]:
+        def copy(part: str) -> None:
+            fh = self.files[part]
+            fh.flush()
+            fh.seek(0)
+            shutil.copyfileobj(fh, out, 1 << 20)
+
+        return copy
+
+    def close(self) -> None:
+        self._stack.close()
+
+
 def make_report(
     paths: Sequence[str | os.PathLike[str]],
     *,
@@ -207,15 +330,21 @@ def make_report(
     progress: Callable[[int], None] | None = None,
     started: Callable[[int], None] | None = None,
     history: bool = False,
+    output: str | os.PathLike[str] | IO[str] | None = None,
 ) -> ReportResult:
     """Analyse the maps at ``paths`` (files, in the order given) and render the report.
+
+    ``output``: a file name (written atomically; a device or pipe such as ``/dev/null`` is
+    written to directly), an open text stream (written to once every map is in), or ``None``:
+    the text is returned in the result. Memory stays flat in the number of maps either way
+    (except for the returned text).
 
     Bad options (an unknown ``--fail-on`` state, a broken ``--config``, a baseline that is
     not a report) raise before any map is analysed. ``started(n)`` is told how many maps
     there are, ``progress(1)`` after each one (the CLI draws its progress bar from these).
     """
     from conceptmap.report.json_report import (
-        build_report,
+        ReportSummary,
         exit_code,
         read_baseline,
         validate_fail_on,
@@ -230,8 +359,6 @@ def make_report(
         from conceptmap.analysis import load_settings
 
         load_settings(config, None, overrides or None)  # a broken --config fails once, here
-    known = read_baseline(baseline) if baseline is not None else None
-    names = [os.fspath(p) for p in paths]
     job = Job(
         as_of=as_of or dt.date.today(),
         top=top,
@@ -240,11 +367,8 @@ def make_report(
         markdown=fmt == "md",
         history=history,
     )
-    if started:
-        started(len(names))
-    entries = list(run_maps(names, job, jobs=jobs, progress=progress))
-    doc = build_report(
-        entries,
+    known = read_baseline(baseline) if baseline is not None else None
+    summary = ReportSummary(
         as_of=job.as_of,
         top=top,
         fail_on=fail_on,
@@ -252,5 +376,60 @@ def make_report(
         baseline_name=Path(baseline).name if baseline is not None else None,
         redact=redact,
     )
-    errors = [line for e in entries if e["status"] == "error" for line in e["errors"]]
-    return ReportResult(render(doc, fmt), exit_code(doc), errors, doc["summary"])
+    names = [os.fspath(p) for p in paths]
+
+    target: Path | None = None  # a file to replace atomically
+    if output is not None and not hasattr(output, "write"):
+        target = Path(os.fspath(output))  # type: ignore[arg-type]
+        if target.exists() and not target.is_file():
+            target = None  # /dev/null, /dev/stdout, a pipe: written to, never replaced
+    where = os.fspath(output) if output is not None and not hasattr(output, "write") else None
+
+    def cannot_write(err: OSError) -> EnvironmentProblem:
+        return EnvironmentProblem(
+            f"could not write the report: {err.strerror or err}", path=where or "<stdout>"
+        )
+
+    writer = _writer(fmt, top)
+    try:
+        # in the output's folder: the spools are on the disk the report goes to, and a
+        # folder that cannot be written to is said now, before the maps are analysed
+        spools = _Spools(writer.parts, target.absolute().parent if target else None, fmt != "json")
+    except OSError as err:
+        raise cannot_write(err) from None
+    try:
+        if started:
+            started(len(names))
+        for i, entry in enumerate(run_maps(names, job, jobs=jobs, progress=progress), 1):
+            summary.add(entry)
+            pieces = writer.entry(i, entry)
+            try:
+                spools.add(pieces)
+            except OSError as err:
+                raise cannot_write(err) from None
+            del entry, pieces
+        doc = summary.document()
+
+        def assemble(out: IO[str]) -> None:
+            writer.assemble(doc, lambda text: out.write(spools.clean(text)), spools.copy_into(out))
+
+        text = ""
+        try:
+            if target is not None:
+                with _atomic_text(target) as fh:
+                    assemble(fh)
+            elif where is not None:
+                with open(where, "w", encoding="utf-8", newline="") as fh:
+                    assemble(fh)
+            elif output is not None:
+                assemble(output)  # type: ignore[arg-type]
+                output.flush()  # type: ignore[union-attr]
+            else:
+                buf = io.StringIO(newline="")
+                assemble(buf)
+                text = buf.getvalue()
+        except OSError as err:
+            raise cannot_write(err) from None
+    finally:
+        spools.close()
+    return ReportResult(text, exit_code(doc), summary.errors, doc["summary"])

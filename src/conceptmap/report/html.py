@@ -10,13 +10,14 @@ of the drawings as an extra, never alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from conceptmap.render.dot import PALETTE, STALE_GLYPH, STATE_TINTS
 from conceptmap.report.json_report import COUNT_KEYS
 from conceptmap.safety import html_text, safe_link
 
-__all__ = ["report_html"]
+__all__ = ["HtmlWriter", "report_html"]
 
 _FLAG_GLYPHS = {"stale": STALE_GLYPH, "undermined": "↓", "contradiction": "⚡", "gaps": ""}
 
@@ -184,13 +185,7 @@ def _new_gaps(doc: dict[str, Any]) -> list[str]:
         '<table><thead><tr><th class="num">#</th><th>map</th><th>state</th>'
         '<th class="num">score</th><th>claim</th></tr></thead><tbody>'
     )
-    glyphs = {
-        "unsupported": "?",
-        "contradicted": "✗",
-        "contested": "±",
-        "weak": "~",
-        "supported": "✓",
-    }
+    glyphs = _STATE_GLYPHS
     for i, g in enumerate(new, 1):
         out.append(
             f'<tr><td class="num">{i}</td><td>{_esc(g["path"])}</td>'
@@ -200,15 +195,17 @@ def _new_gaps(doc: dict[str, Any]) -> list[str]:
     return [*out, "</tbody></table>", "</section>"]
 
 
-def _summary(doc: dict[str, Any]) -> list[str]:
-    glyphs = {
-        "unsupported": "?",
-        "contradicted": "✗",
-        "contested": "±",
-        "weak": "~",
-        "supported": "✓",
-    }
-    glyphs |= _FLAG_GLYPHS
+_STATE_GLYPHS = {
+    "unsupported": "?",
+    "contradicted": "✗",
+    "contested": "±",
+    "weak": "~",
+    "supported": "✓",
+}
+
+
+def _summary_head() -> list[str]:
+    glyphs = _STATE_GLYPHS | _FLAG_GLYPHS
     out = ['<section id="summary">', "<h2>Summary</h2>"]
     out.append('<div class="wide"><table><thead><tr><th>map</th>')
     for k in COUNT_KEYS:
@@ -217,16 +214,22 @@ def _summary(doc: dict[str, Any]) -> list[str]:
         cls = f' class="count state-head s-{k}"' if k in PALETTE else ' class="count"'
         out.append(f"<th{cls}>{head}</th>")
     out.append('<th class="count"><span class="g">Σ</span>debt</th></tr></thead><tbody>')
-    for i, e in enumerate(doc["maps"], 1):
-        link = f'<a href="#map-{i}">{_esc(e["path"])}</a>'
-        if e["status"] == "ok":
-            cells = "".join(f'<td class="num">{e["counts"][k]}</td>' for k in COUNT_KEYS)
-            out.append(f'<tr><td>{link}</td>{cells}<td class="num">{e["debt"]:.2f}</td></tr>')
-        else:
-            out.append(
-                f'<tr class="invalid"><td>{link}</td>'
-                f'<td colspan="{len(COUNT_KEYS) + 1}">✗ invalid: could not be analysed</td></tr>'
-            )
+    return out
+
+
+def _summary_row(i: int, e: dict[str, Any]) -> list[str]:
+    link = f'<a href="#map-{i}">{_esc(e["path"])}</a>'
+    if e["status"] == "ok":
+        cells = "".join(f'<td class="num">{e["counts"][k]}</td>' for k in COUNT_KEYS)
+        return [f'<tr><td>{link}</td>{cells}<td class="num">{e["debt"]:.2f}</td></tr>']
+    return [
+        f'<tr class="invalid"><td>{link}</td>'
+        f'<td colspan="{len(COUNT_KEYS) + 1}">✗ invalid: could not be analysed</td></tr>'
+    ]
+
+
+def _summary_tail(doc: dict[str, Any]) -> list[str]:
+    out = []
     totals = doc["summary"]["counts"]
     cells = "".join(f'<td class="num">{totals[k]}</td>' for k in COUNT_KEYS)
     out.append(
@@ -256,27 +259,50 @@ def _summary(doc: dict[str, Any]) -> list[str]:
     return out
 
 
+def _summary(doc: dict[str, Any]) -> list[str]:
+    out = _summary_head()
+    for i, e in enumerate(doc["maps"], 1):
+        out += _summary_row(i, e)
+    return out + _summary_tail(doc)
+
+
+_ERRORS_HEAD = [
+    '<section id="errors">',
+    "<h2>Maps that could not be analysed</h2>",
+    '<ul class="errors">',
+]
+_ERRORS_TAIL = ["</ul>", "</section>"]
+
+
+def _error_item(i: int, e: dict[str, Any]) -> list[str]:
+    lines = "<br>".join(f"<code>{_esc(line)}</code>" for line in e["errors"])
+    return [f'<li><a href="#map-{i}">{_esc(e["path"])}</a><br>{lines}</li>']
+
+
 def _errors(doc: dict[str, Any]) -> list[str]:
     bad = [(i, e) for i, e in enumerate(doc["maps"], 1) if e["status"] != "ok"]
     if not bad:
         return []
-    out = [
-        '<section id="errors">',
-        "<h2>Maps that could not be analysed</h2>",
-        '<ul class="errors">',
-    ]
+    out = list(_ERRORS_HEAD)
     for i, e in bad:
-        lines = "<br>".join(f"<code>{_esc(line)}</code>" for line in e["errors"])
-        out.append(f'<li><a href="#map-{i}">{_esc(e["path"])}</a><br>{lines}</li>')
-    return [*out, "</ul>", "</section>"]
+        out += _error_item(i, e)
+    return [*out, *_ERRORS_TAIL]
+
+
+_NAV_HEAD = ["<nav>", "<h2>Maps</h2>", "<ol>"]
+_NAV_TAIL = ["</ol>", "</nav>"]
+
+
+def _nav_item(i: int, e: dict[str, Any]) -> list[str]:
+    title = f" — {e['title']}" if e["status"] == "ok" else " — invalid"
+    return [f'<li><a href="#map-{i}">{_esc(e["path"])}</a>{_esc(title)}</li>']
 
 
 def _nav(doc: dict[str, Any]) -> list[str]:
-    out = ["<nav>", "<h2>Maps</h2>", "<ol>"]
+    out = list(_NAV_HEAD)
     for i, e in enumerate(doc["maps"], 1):
-        title = f" — {e['title']}" if e["status"] == "ok" else " — invalid"
-        out.append(f'<li><a href="#map-{i}">{_esc(e["path"])}</a>{_esc(title)}</li>')
-    return [*out, "</ol>", "</nav>"]
+        out += _nav_item(i, e)
+    return [*out, *_NAV_TAIL]
 
 
 def _claim_list(title: str, rows: list[str]) -> list[str]:
@@ -379,10 +405,9 @@ def _section(i: int, e: dict[str, Any], top: int) -> list[str]:
     return [*out, "</section>"]
 
 
-def report_html(doc: dict[str, Any]) -> str:
-    """The report document as one self-contained HTML page."""
+def _page_head(doc: dict[str, Any]) -> list[str]:
     title = f"Gap report — as of {doc['as_of']}"
-    out = [
+    return [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
@@ -397,14 +422,64 @@ def report_html(doc: dict[str, Any]) -> str:
         "</head>",
         "<body>",
     ]
+
+
+_PAGE_TAIL = [
+    "<footer>Made by conceptmap report. States: ? unsupported · ✗ contradicted · "
+    "± contested · ~ weak · ✓ supported; "
+    f"{STALE_GLYPH} stale · ↓ undermined · ⚡ contradiction in "
+    "the map.</footer>",
+    "</body>",
+    "</html>",
+]
+
+
+def report_html(doc: dict[str, Any]) -> str:
+    """The report document as one self-contained HTML page."""
+    out = _page_head(doc)
     out += _head(doc) + _new_gaps(doc) + _summary(doc) + _errors(doc) + _nav(doc)
     for i, e in enumerate(doc["maps"], 1):
         out += _section(i, e, doc["top"])
-    out.append(
-        "<footer>Made by conceptmap report. States: ? unsupported · ✗ contradicted · "
-        "± contested · ~ weak · ✓ supported; "
-        f"{STALE_GLYPH} stale · ↓ undermined · ⚡ contradiction in "
-        "the map.</footer>"
-    )
-    out += ["</body>", "</html>"]
+    out += _PAGE_TAIL
     return "\n".join(out) + "\n"
+
+
+def _lines(lines: list[str]) -> str:
+    # each line with its newline: the same bytes as "\n".join(all lines) + "\n"
+    return "".join(line + "\n" for line in lines)
+
+
+class HtmlWriter:
+    """:func:`report_html`, streamed: :meth:`entry` gives each map's pieces as it arrives
+    (its summary row, error item, table-of-contents item, section), which the caller spools
+    per part; :meth:`assemble` writes the head and summary, which need every map, then the
+    parts in order. The bytes are those of :func:`report_html` of the whole document."""
+
+    parts = ("rows", "errors", "nav", "sections")
+
+    def __init__(self, top: int) -> None:
+        self.top = top
+
+    def entry(self, i: int, e: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        yield "rows", _lines(_summary_row(i, e))
+        if e["status"] != "ok":
+            yield "errors", _lines(_error_item(i, e))
+        yield "nav", _lines(_nav_item(i, e))
+        yield "sections", _lines(_section(i, e, self.top))
+
+    def assemble(
+        self, doc: dict[str, Any], write: Callable[[str], None], copy: Callable[[str], None]
+    ) -> None:
+        """``doc``: the document without its maps; ``copy(part)`` writes a spooled part."""
+        write(_lines(_page_head(doc) + _head(doc) + _new_gaps(doc) + _summary_head()))
+        copy("rows")
+        write(_lines(_summary_tail(doc)))
+        if doc["summary"]["invalid"]:
+            write(_lines(_ERRORS_HEAD))
+            copy("errors")
+            write(_lines(_ERRORS_TAIL))
+        write(_lines(_NAV_HEAD))
+        copy("nav")
+        write(_lines(_NAV_TAIL))
+        copy("sections")
+        write(_lines(_PAGE_TAIL))

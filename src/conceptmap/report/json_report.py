@@ -18,10 +18,11 @@ figures. Nothing in it depends on the clock or on the order workers finish in.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ from conceptmap.safety import safe_link
 __all__ = [
     "FAIL_STATES",
     "SCHEMA",
+    "JsonWriter",
+    "ReportSummary",
     "build_report",
     "error_entry",
     "exit_code",
@@ -256,19 +259,140 @@ def read_baseline(path: str | os.PathLike[str]) -> set[tuple[str, str]]:
 # ---------------------------------------------------------------------- the document
 
 
-def _redact(entries: Iterable[dict[str, Any]]) -> None:
-    red = Redactor(True)
-    for entry in entries:
-        for key in ("gaps", "revise"):
-            for claim in entry.get(key, []):
-                for ev in claim["evidence"]:
-                    ev["source"] = red.source(ev["source"])
-                    ev.pop("quote", None)
-                    ev.pop("link", None)
+_TOP_KEYS = (
+    "path",
+    "map_id",
+    "id",
+    "text",
+    "state",
+    "glyph",
+    "gap_score",
+    "importance",
+    "U",
+    "new",
+    "reason",
+    "next_step",
+)
+
+
+def _gap_order(g: dict[str, Any]) -> tuple[float, str, str]:
+    """Highest gap score first; ties by map path, then claim id."""
+    return (-g["gap_score"], g["path"], g["id"])
+
+
+class ReportSummary:
+    """The report's figures across maps, built one map entry at a time (in output order).
+
+    :meth:`add` marks an entry's gaps that are new against the baseline, redacts it (sources
+    numbered by first appearance, so entry by entry in output order gives the same numbers as
+    the whole document), drops what only the summary needs, and keeps only that: the totals,
+    the ``top`` highest gaps so far, the new gaps, the error lines. The entry can then be
+    written out and forgotten, so memory does not grow with the number of maps (except by
+    the new gaps, which the summary lists, and the error lines).
+    """
+
+    def __init__(
+        self,
+        *,
+        as_of: dt.date,
+        top: int,
+        fail_on: Sequence[str] = (),
+        baseline: set[tuple[str, str]] | None = None,
+        baseline_name: str | None = None,
+        redact: bool = False,
+    ) -> None:
+        validate_fail_on(fail_on, has_baseline=baseline is not None)
+        self.as_of = as_of
+        self.top = top
+        self.fail_on = list(fail_on)
+        self.baseline = baseline
+        self.baseline_name = baseline_name
+        self.redact = redact
+        self._redactor = Redactor(True) if redact else None
+        self.maps = 0
+        self.analysed = 0
+        self.claims = 0
+        self._debt = 0.0
+        self.totals = dict.fromkeys(COUNT_KEYS, 0)
+        self._top_gaps: list[dict[str, Any]] = []
+        self._new_gaps: list[dict[str, Any]] = []
+        #: the error lines of the maps that could not be analysed, in output order
+        self.errors: list[str] = []
+
+    def add(self, e: dict[str, Any]) -> dict[str, Any]:
+        """Take in the next map entry (changed in place, and returned)."""
+        self.maps += 1
+        all_gaps = e.pop("_all_gaps", None)
+        if e["status"] != "ok":
+            self.errors += e["errors"]
+            return e
+        self.analysed += 1
+        if self.baseline is not None:
+            known = self.baseline
+            fresh = {g["id"] for g in all_gaps or () if (e["map_id"], g["id"]) not in known}
+            e["new_gap_ids"] = [g for g in e["gap_ids"] if g in fresh]
+            for claim in e["gaps"]:
+                claim["new"] = claim["id"] in fresh
+            for g in all_gaps or ():
+                if g["id"] in fresh:
+                    self._new_gaps.append({"path": e["path"], "map_id": e["map_id"], **g})
+        if self._redactor is not None:
+            red = self._redactor
+            for key in ("gaps", "revise"):
+                for claim in e.get(key, []):
+                    for ev in claim["evidence"]:
+                        ev["source"] = red.source(ev["source"])
+                        ev.pop("quote", None)
+                        ev.pop("link", None)
+        for k in COUNT_KEYS:
+            self.totals[k] += e["counts"][k]
+        self.claims += e["claims"]
+        self._debt += e["debt"]
+        candidates = [
+            {k: ({"path": e["path"], "map_id": e["map_id"]} | c)[k] for k in _TOP_KEYS}
+            for c in e["gaps"]
+        ]
+        # the same as sorting every map's gaps and taking the first `top` (a stable sort of
+        # what came so far, then this map's), without keeping them all
+        self._top_gaps = heapq.nsmallest(self.top, self._top_gaps + candidates, key=_gap_order)
+        return e
+
+    @property
+    def invalid(self) -> int:
+        return self.maps - self.analysed
+
+    def document(self, maps: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The report document: every field, with ``maps`` (default: none, for a writer that
+        streams the maps out itself after the rest)."""
+        totals = {**self.totals, "new": len(self._new_gaps)}
+        found = {s: totals[s] for s in self.fail_on if totals[s]}
+        return {
+            "schema": SCHEMA,
+            "as_of": self.as_of.isoformat(),
+            "top": self.top,
+            "redacted": self.redact,
+            "baseline": self.baseline_name,
+            "fail_on": sorted(set(self.fail_on), key=FAIL_STATES.index),
+            "found": found,
+            "failed": bool(found),
+            "summary": {
+                "maps": self.maps,
+                "analysed": self.analysed,
+                "invalid": self.invalid,
+                "claims": self.claims,
+                "debt": _num(self._debt),
+                "counts": totals,
+                "new_gaps": (
+                    sorted(self._new_gaps, key=_gap_order) if self.baseline is not None else None
+                ),
+                "top_gaps": list(self._top_gaps),
+            },
+            "maps": maps if maps is not None else [],
+        }
 
 
 def build_report(
-    entries: Sequence[dict[str, Any]],
+    entries: Iterable[dict[str, Any]],
     *,
     as_of: dt.date,
     top: int,
@@ -277,75 +401,19 @@ def build_report(
     baseline_name: str | None = None,
     redact: bool = False,
 ) -> dict[str, Any]:
-    """The whole report document from the map entries (in output order). The entries are
-    taken over: they are marked and redacted in place."""
-    validate_fail_on(fail_on, has_baseline=baseline is not None)
-    entries = list(entries)
-    ok = [e for e in entries if e["status"] == "ok"]
-    new_gaps: list[dict[str, Any]] = []
-    for e in ok:
-        if baseline is None:
-            continue
-        fresh = {g["id"] for g in e["_all_gaps"] if (e["map_id"], g["id"]) not in baseline}
-        e["new_gap_ids"] = [g for g in e["gap_ids"] if g in fresh]
-        for claim in e["gaps"]:
-            claim["new"] = claim["id"] in fresh
-        for g in e["_all_gaps"]:
-            if g["id"] in fresh:
-                new_gaps.append({"path": e["path"], "map_id": e["map_id"], **g})
-    if redact:
-        _redact(entries)
-    totals = {k: sum(e["counts"][k] for e in ok) for k in COUNT_KEYS}
-    totals["new"] = len(new_gaps)
-    portfolio = [
-        {"path": e["path"], "map_id": e["map_id"], **claim} for e in ok for claim in e["gaps"]
-    ]
-    portfolio.sort(key=lambda g: (-g["gap_score"], g["path"], g["id"]))
-    top_gaps = [
-        {
-            k: g[k]
-            for k in (
-                "path",
-                "map_id",
-                "id",
-                "text",
-                "state",
-                "glyph",
-                "gap_score",
-                "importance",
-                "U",
-                "new",
-                "reason",
-                "next_step",
-            )
-        }
-        for g in portfolio[:top]
-    ]
-    new_gaps.sort(key=lambda g: (-g["gap_score"], g["path"], g["id"]))
-    found = {s: totals[s] for s in fail_on if totals[s]}
-    for e in entries:
-        e.pop("_all_gaps", None)
-    return {
-        "schema": SCHEMA,
-        "as_of": as_of.isoformat(),
-        "top": top,
-        "redacted": redact,
-        "baseline": baseline_name,
-        "fail_on": sorted(set(fail_on), key=FAIL_STATES.index),
-        "found": found,
-        "failed": bool(found),
-        "summary": {
-            "maps": len(entries),
-            "analysed": len(ok),
-            "invalid": len(entries) - len(ok),
-            "claims": sum(e["claims"] for e in ok),
-            "debt": _num(sum(e["debt"] for e in ok)),
-            "counts": totals,
-            "new_gaps": new_gaps if baseline is not None else None,
-            "top_gaps": top_gaps,
-        },
-        "maps": entries,
-    }
+    """The whole report document from the map entries (in output order), in memory. The
+    entries are taken over: they are marked and redacted in place. (``conceptmap report``
+    streams instead: :class:`ReportSummary` and the writers of each format.)"""
+    summary = ReportSummary(
+        as_of=as_of,
+        top=top,
+        fail_on=fail_on,
+        baseline=baseline,
+        baseline_name=baseline_name,
+        redact=redact,
+    )
+    maps = [summary.add(e) for e in entries]
+    return summary.document(maps)
 
 
 def exit_code(doc: dict[str, Any]) -> int:
@@ -378,7 +446,35 @@ def report_json(doc: dict[str, Any]) -> str:
     for i, e in enumerate(maps):
         if i:
             parts.append(",\n    ")
-        clean = {k: v for k, v in e.items() if not k.startswith("_")}
-        parts.append(_json_text(clean).replace("\n", "\n    "))
+        parts.append(_entry_json(e))
     parts.append("\n  ]\n}\n")
     return "".join(parts)
+
+
+def _entry_json(e: dict[str, Any]) -> str:
+    clean = {k: v for k, v in e.items() if not k.startswith("_")}
+    return _json_text(clean).replace("\n", "\n    ")
+
+
+class JsonWriter:
+    """:func:`report_json`, streamed: :meth:`entry` gives each map encoded as it arrives,
+    which the caller spools; :meth:`assemble` writes the head (the summary needs every map)
+    and then the spooled maps. The bytes are those of :func:`report_json`."""
+
+    parts = ("maps",)
+
+    def entry(self, i: int, e: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        yield "maps", (",\n    " if i > 1 else "") + _entry_json(e)
+
+    def assemble(
+        self, doc: dict[str, Any], write: Callable[[str], None], copy: Callable[[str], None]
+    ) -> None:
+        """``doc``: the document without its maps; ``copy(part)`` writes a spooled part."""
+        head = _json_text({**{k: v for k, v in doc.items() if k != "maps"}, "maps": []})
+        if not doc["summary"]["maps"]:
+            write(head + "\n")
+            return
+        assert head.endswith('"maps": []\n}')  # "maps" is the last key
+        write(head[: -len("[]\n}")] + "[\n    ")
+        copy("maps")
+        write("\n  ]\n}\n")

@@ -9,12 +9,13 @@ evidence behind its top gaps. Every piece of text from a map or an error goes th
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from conceptmap.report.json_report import COUNT_KEYS
 from conceptmap.safety import markdown_text
 
-__all__ = ["report_markdown"]
+__all__ = ["MarkdownWriter", "report_markdown"]
 
 _GLYPHS = {
     "unsupported": "?",
@@ -75,21 +76,27 @@ def _new_gaps(doc: dict[str, Any]) -> list[str]:
     return out
 
 
-def _summary(doc: dict[str, Any]) -> list[str]:
-    m = markdown_text
+def _summary_head() -> list[str]:
     out = ["", "## Summary", ""]
     heads = ["map"] + [f"{_GLYPHS[k]} {k}".strip() for k in COUNT_KEYS] + ["debt"]
     out.append(_row(heads))
     out.append(_row(["---"] + ["--:"] * (len(heads) - 1)))
-    for e in doc["maps"]:
-        if e["status"] == "ok":
-            cells = [str(e["counts"][k]) for k in COUNT_KEYS] + [f"{e['debt']:.2f}"]
-        else:
-            cells = ["—"] * len(COUNT_KEYS) + ["**invalid**"]
-        out.append(_row([m(e["path"]), *cells]))
+    return out
+
+
+def _summary_row(e: dict[str, Any]) -> list[str]:
+    if e["status"] == "ok":
+        cells = [str(e["counts"][k]) for k in COUNT_KEYS] + [f"{e['debt']:.2f}"]
+    else:
+        cells = ["—"] * len(COUNT_KEYS) + ["**invalid**"]
+    return [_row([markdown_text(e["path"]), *cells])]
+
+
+def _summary_tail(doc: dict[str, Any]) -> list[str]:
+    m = markdown_text
     totals = doc["summary"]["counts"]
     cells = [f"**{totals[k]}**" for k in COUNT_KEYS] + [f"**{doc['summary']['debt']:.2f}**"]
-    out.append(_row(["**all maps**", *cells]))
+    out = [_row(["**all maps**", *cells])]
     top = doc["summary"]["top_gaps"]
     out += ["", "### Top gaps across the maps", ""]
     if not top:
@@ -114,14 +121,28 @@ def _summary(doc: dict[str, Any]) -> list[str]:
     return out
 
 
+def _summary(doc: dict[str, Any]) -> list[str]:
+    out = _summary_head()
+    for e in doc["maps"]:
+        out += _summary_row(e)
+    return out + _summary_tail(doc)
+
+
+_ERRORS_HEAD = ["", "## Maps that could not be analysed", ""]
+
+
+def _error_item(e: dict[str, Any]) -> list[str]:
+    out = [f"- **{markdown_text(e['path'])}**"]
+    return out + [f"  - {markdown_text(line)}" for line in e["errors"]]
+
+
 def _errors(doc: dict[str, Any]) -> list[str]:
     bad = [e for e in doc["maps"] if e["status"] != "ok"]
     if not bad:
         return []
-    out = ["", "## Maps that could not be analysed", ""]
+    out = list(_ERRORS_HEAD)
     for e in bad:
-        out.append(f"- **{markdown_text(e['path'])}**")
-        out += [f"  - {markdown_text(line)}" for line in e["errors"]]
+        out += _error_item(e)
     return out
 
 
@@ -203,3 +224,35 @@ def report_markdown(doc: dict[str, Any]) -> str:
     for e in doc["maps"]:
         out += _section(e, doc)
     return "\n".join(out) + "\n"
+
+
+def _lines(lines: list[str]) -> str:
+    # each line with its newline: the same bytes as "\n".join(all lines) + "\n"
+    return "".join(line + "\n" for line in lines)
+
+
+class MarkdownWriter:
+    """:func:`report_markdown`, streamed: :meth:`entry` gives each map's pieces as it
+    arrives (a summary row, its error lines if it is invalid, its section), which the caller
+    spools per part; :meth:`assemble` writes the head, which needs every map, then the parts
+    in order. The bytes are those of :func:`report_markdown` of the whole document."""
+
+    parts = ("rows", "errors", "sections")
+
+    def entry(self, i: int, e: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        yield "rows", _lines(_summary_row(e))
+        if e["status"] != "ok":
+            yield "errors", _lines(_error_item(e))
+        yield "sections", _lines(_section(e, {}))
+
+    def assemble(
+        self, doc: dict[str, Any], write: Callable[[str], None], copy: Callable[[str], None]
+    ) -> None:
+        """``doc``: the document without its maps; ``copy(part)`` writes a spooled part."""
+        write(_lines(_head(doc) + _new_gaps(doc) + _summary_head()))
+        copy("rows")
+        write(_lines(_summary_tail(doc)))
+        if doc["summary"]["invalid"]:
+            write(_lines(_ERRORS_HEAD))
+            copy("errors")
+        copy("sections")
