@@ -50,6 +50,7 @@ __all__ = [
     "plan_rows",
     "read_map",
     "report_paths",
+    "resolve_conflicts",
     "state_glyphs",
     "validate_paths",
     "write_text",
@@ -121,6 +122,35 @@ def conflict_error(m: ConceptMap, path: str | os.PathLike[str]) -> ConceptmapErr
             )
         )
     return MapFormatError(path=path, problems=problems) if problems else None
+
+
+def resolve_conflicts(
+    m: ConceptMap,
+    which: str | Iterable[str],
+    take: str,
+    *,
+    path: str | os.PathLike[str] | None = None,
+) -> list[str]:
+    """Settle merge conflicts in ``m`` by taking one side, ``"ours"`` or ``"theirs"`` (what
+    ``conceptmap resolve`` and the TUI's conflict screen both do). ``which`` is a conflict id,
+    ``"all"``, or a list of ids. All of them are resolved as one undoable edit, or none is
+    (an unknown id or side is a :class:`UsageError` naming ``path``). Returns the ids
+    resolved; the caller saves the map."""
+    if take not in ("ours", "theirs"):
+        raise UsageError(f"take 'ours' or 'theirs', not {take!r}")
+    if isinstance(which, str):
+        ids = sorted(m.conflicts) if which == "all" else [which]
+    else:
+        ids = list(which)
+    for cid in ids:
+        if cid not in m.conflicts:
+            raise UsageError(
+                f"no conflict {cid} in this map", path=os.fspath(path) if path else None
+            )
+    with m.transaction(f"resolve conflict{'s' if len(ids) != 1 else ''}: take {take}"):
+        for cid in ids:
+            m.resolve_conflict(cid, take)  # type: ignore[arg-type]
+    return ids
 
 
 def merge_files(

@@ -86,11 +86,7 @@ def resolve(
     if take not in ("ours", "theirs"):
         raise UsageError(f"--take must be 'ours' or 'theirs', not {take!r}")
     mf = api.load(path)
-    ids = sorted(mf.map.conflicts) if conflict == "all" else [conflict]
-    for cid in ids:
-        if cid not in mf.map.conflicts:
-            raise UsageError(f"no conflict {cid} in this map", path=str(path))
-        mf.map.resolve_conflict(cid, take)  # type: ignore[arg-type]
+    ids = api.resolve_conflicts(mf.map, conflict, take, path=path)  # as the TUI does
     mf.save(force=force)
     left = len(mf.map.conflicts)
     say(f"resolved {len(ids)} conflict{'s' if len(ids) != 1 else ''}; {left} left")
