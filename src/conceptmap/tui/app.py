@@ -144,6 +144,10 @@ class ConceptmapApp(App[None]):
             self.selected = None
         screen = self.get_screen_main()
         screen.query_one(FocusBar).show(m, str(s.path))
+        if m.conflicts or screen.query("#conflicts-banner"):
+            from conceptmap.tui.screens.conflicts import show_banner
+
+            show_banner(screen, m)  # merge conflicts: a banner until the last is settled
         if self._main_hidden():
             self._stale_panels = True  # redrawn when the main screen shows again
         else:
@@ -580,6 +584,16 @@ class ConceptmapApp(App[None]):
         except OptionDoesNotExist:  # a gap beyond the panel's top 60
             return
         panel.focus()
+
+    def action_resolve_conflicts(self) -> None:
+        from conceptmap.tui.screens.conflicts import ConflictsScreen
+
+        if isinstance(self.screen, ConflictsScreen):
+            return
+        if not self.session.map.conflicts:
+            self.notify("✓ No merge conflicts in this map: nothing to resolve.", timeout=3)
+            return
+        self.push_screen(ConflictsScreen())
 
     def action_help(self) -> None:
         from conceptmap.tui.screens.dialogs import HelpScreen

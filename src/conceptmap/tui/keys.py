@@ -150,6 +150,13 @@ ACTIONS: tuple[Action, ...] = (
         show=False,
     ),
     Action(
+        "map: resolve conflicts",
+        "C",
+        "resolve_conflicts",
+        "Settle the merge conflicts in the map: take ours or theirs for each, or for all",
+        show=False,
+    ),
+    Action(
         "view: map",
         "m",
         "map_view",
