@@ -171,18 +171,19 @@ async def test_all_ours_matches_conceptmap_resolve_all_take_ours(
     assert not any(p.importance == 5 for p in tui.propositions.values())  # ours deleted it
 
 
-async def test_the_palette_and_help_list_the_conflict_key(
+async def test_the_palette_and_help_list_the_conflict_and_burndown_keys(
     conflicted: Path,
 ) -> None:
     titles = {a.title: a.keys for a in ACTIONS}
     assert titles["map: resolve conflicts"] == "C"
+    assert titles["map: debt burn-down"] == "b"
     app = make_app(conflicted)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         shown = " ".join(text_of(s) for s in app.screen.query(Static))
-        assert "map: resolve conflicts" in shown
+        assert "map: resolve conflicts" in shown and "map: debt burn-down" in shown
         await pilot.press("escape")
         await pilot.press("ctrl+p")
         await pilot.pause()

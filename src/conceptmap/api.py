@@ -31,6 +31,7 @@ __all__ = [
     "analyse",
     "analysis_settings",
     "bundled_maps",
+    "burndown_text",
     "conflict_error",
     "copy_demo",
     "create_map",
@@ -334,6 +335,14 @@ def map_history(
     from conceptmap.report.history import history_from_git
 
     return history_from_git(Path(path), since=since, by=by, jobs=jobs)
+
+
+def burndown_text(history: dict[str, Any], width: int = 40) -> str:
+    """The debt burn-down of a :func:`map_history` as terminal text, one bar per period
+    (what ``conceptmap history`` prints; the TUI's burn-down screen draws the same)."""
+    from conceptmap.report.history import burndown_text as _burndown_text
+
+    return _burndown_text(history, width=width)
 
 
 def forecast(m: ConceptMap, *, as_of: dt.date | None = None) -> list[dict[str, Any]]:

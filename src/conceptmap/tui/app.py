@@ -595,6 +595,12 @@ class ConceptmapApp(App[None]):
             return
         self.push_screen(ConflictsScreen())
 
+    def action_burndown(self) -> None:
+        from conceptmap.tui.screens.burndown import BurndownScreen
+
+        if not isinstance(self.screen, BurndownScreen):
+            self.push_screen(BurndownScreen())
+
     def action_help(self) -> None:
         from conceptmap.tui.screens.dialogs import HelpScreen
 

@@ -153,7 +153,14 @@ ACTIONS: tuple[Action, ...] = (
         "map: resolve conflicts",
         "C",
         "resolve_conflicts",
-        "Settle the merge conflicts in the map: take ours or theirs for each, or for all",
+        "Take ours or theirs in each merge conflict, or in all",
+        show=False,
+    ),
+    Action(
+        "map: debt burn-down",
+        "b",
+        "burndown",
+        "Uncertainty debt per week from the map's git history",
         show=False,
     ),
     Action(
