@@ -466,3 +466,161 @@ def test_progress_bar_on_a_terminal_only_and_not_in_ci(portfolio: Path) -> None:
     assert "analysing maps" in shown and "2/2" in shown
     quiet = _stderr_on_a_terminal(args, {**base, "TERM": "xterm", "CI": "true"})
     assert "analysing maps" not in quiet and "report: 2 maps" in quiet
+
+
+# ---------------------------------------------------------------------- streaming
+
+
+def _varied_folder(folder: Path) -> list[Path]:
+    """Twelve maps of every kind the report shows, a bad one in the middle, in three folders."""
+    for i in range(11):
+        write_map(
+            folder / f"team-{i % 3}",
+            f"m{i:02d}.cmap.json",
+            f"Map {i} \u202e<b>x</b>" if i == 4 else f"Map {i}",
+            contradicted=i % 3 == 0,
+            source=["Maya", "Tom", "Ana", "Maya"][i % 4],
+            extra=i % 4,
+            link=None if i % 2 else "https://example.org/notes/maya",
+        )
+    (folder / "team-1" / "m05-broken.cmap.json").write_text('{"schema_version": 1', "utf-8")
+    return sorted(folder.rglob("*.cmap.json"))
+
+
+def test_streamed_report_is_the_whole_document_rendered(tmp_path: Path, capsys) -> None:
+    """`report` writes each map out as it arrives and the head last; the bytes must be those
+    of the whole document built in memory and rendered at once (the path the one-map report
+    still takes), in every format, with one worker or two."""
+    from conceptmap.report.batch import Job, render, run_maps
+    from conceptmap.report.json_report import build_report, read_baseline
+
+    folder = tmp_path / "maps"
+    paths = _varied_folder(folder)
+    base = tmp_path / "base.json"
+    run(["report", str(folder / "team-0"), "--as-of", "2026-10-01", "-o", str(base)])
+    variants = [
+        ([], {}),
+        (["--redact", "--top", "2"], {"redact": True, "top": 2}),
+        (
+            ["--baseline", str(base), "--fail-on", "new,contradicted"],
+            {"baseline": base, "fail_on": ["new", "contradicted"]},
+        ),
+    ]
+    for fmt in ("md", "json", "html"):
+        for args, opts in variants:
+            top = opts.get("top", 10)
+            entries = run_maps(
+                [str(p) for p in paths],
+                Job(as_of=dt.date(2026, 11, 23), top=top, markdown=fmt == "md"),
+            )
+            known = read_baseline(base) if "baseline" in opts else None
+            doc = build_report(
+                entries,
+                as_of=dt.date(2026, 11, 23),
+                top=top,
+                fail_on=opts.get("fail_on", ()),
+                baseline=known,
+                baseline_name="base.json" if known is not None else None,
+                redact=opts.get("redact", False),
+            )
+            whole = render(doc, fmt).encode("utf-8")
+            for jobs in ("1", "2"):
+                out = tmp_path / f"r.{fmt}"
+                argv = [str(folder), "-f", fmt, "--jobs", jobs, "-o", str(out), *args]
+                code = run(["report", *argv, "--as-of", AS_OF])
+                assert code == 2  # the broken map
+                assert out.read_bytes() == whole, (fmt, args, jobs)
+                # and on stdout, the same bytes
+                code, text, _ = report([str(folder), "-f", fmt, "--jobs", jobs, *args], capsys)
+                assert text.encode("utf-8") == whole, (fmt, args, jobs)
+    capsys.readouterr()
+    doc = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert [e["path"] for e in doc["maps"]] == [str(p) for p in paths]  # sorted, as given
+    assert doc["maps"][paths.index(folder / "team-1/m05-broken.cmap.json")]["status"] == "error"
+
+
+def test_bad_map_in_the_middle_one_line_exit_2_and_a_whole_report(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "maps"
+    paths = _varied_folder(folder)
+    broken = folder / "team-1" / "m05-broken.cmap.json"
+    assert 0 < paths.index(broken) < len(paths) - 1
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    for fmt in ("json", "md", "html"):
+        target = out_dir / f"report.{fmt}"
+        code = run(["report", str(folder), "--as-of", AS_OF, "--jobs", "2", "-o", str(target)])
+        err = capsys.readouterr().err.splitlines()
+        assert code == 2
+        assert err[0] == f"conceptmap: error: {broken}:1:21: invalid JSON: Expecting ',' delimiter"
+        assert len(err) == 2 and err[1].startswith("report: 12 maps (11 analysed, 1 invalid)")
+        text = target.read_text("utf-8")
+        # the whole report: every map's section, down to the end of the format
+        assert "Map 10" in text and "Expecting" in text  # the last map, and the bad one
+        assert text.endswith({"json": "}\n", "md": "\n", "html": "</html>\n"}[fmt])
+    doc = json.loads((out_dir / "report.json").read_text("utf-8"))
+    assert [e["status"] for e in doc["maps"]].count("error") == 1
+    assert len(doc["maps"]) == 12
+    # no temporary file or spool is left next to the report: only the reports and their locks
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        ".report.html.lock",
+        ".report.json.lock",
+        ".report.md.lock",
+        "report.html",
+        "report.json",
+        "report.md",
+    ]
+
+
+def test_a_report_that_cannot_be_written_leaves_the_old_one(tmp_path: Path) -> None:
+    """The disk fills (here: a file-size limit) while the report is spooled or assembled:
+    exit 3 in one line, and -o still holds the previous report, whole; nothing is left in
+    its folder."""
+    import resource
+    import signal
+
+    folder = tmp_path / "maps"
+    _varied_folder(folder)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / "report.md"
+    target.write_text("the previous report\n", "utf-8")
+    full = subprocess.run(
+        [str(BIN), "report", str(folder), "--as-of", AS_OF, "-f", "md"],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert len(full.stdout) > 20_000
+
+    def limit(size: int):  # type: ignore[no-untyped-def]
+        def preexec() -> None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write fails with EFBIG instead
+            resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+        return preexec
+
+    # 8 KB: the spool of the sections fills; one byte short: the assembled file does
+    for size in (8_000, len(full.stdout) - 1):
+        done = subprocess.run(
+            [str(BIN), "report", str(folder), "--as-of", AS_OF, "--jobs", "2", "-o", str(target)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            preexec_fn=limit(size),
+        )
+        assert done.returncode == 3, done.stderr
+        assert done.stderr.splitlines()[-1] == (
+            f"conceptmap: error: {target}: could not write the report: File too large"
+        )
+        assert "Traceback" not in done.stderr
+        assert target.read_text("utf-8") == "the previous report\n"
+        assert [p.name for p in out_dir.iterdir()] == ["report.md"]
+    # the same run without the limit replaces it
+    done = subprocess.run(
+        [str(BIN), "report", str(folder), "--as-of", AS_OF, "-o", str(target)],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and target.read_bytes() == full.stdout
