@@ -145,8 +145,12 @@ def _wrap_line(raw: str, width: int) -> list[str]:
     greedily here, with the same lines textwrap gives (a word goes on the line when the line,
     a space and the word fit), several times faster. Anything else goes to textwrap."""
     words = raw.split(" ")
-    if _ODD_SPACE.search(raw) is None and all(
-        w and len(w) <= width and not w.isspace() for w in words
+    if (
+        "" not in words
+        and max(map(len, words)) <= width
+        and _ODD_SPACE.search(raw) is None
+        # a word of other (Unicode) spaces counts as a space for textwrap's dropping
+        and (raw.isascii() or not any(w.isspace() for w in words))
     ):
         lines = []
         cur = words[0]
@@ -166,8 +170,18 @@ def _wrap_line(raw: str, width: int) -> list[str]:
 _PLAIN = re.compile(r"[\w .,:;#%/=+()'?!*@<>{}\[\]|~^$-]*")
 
 
+# What dot_string changes besides line feeds: controls (tab and CR among them), surrogates,
+# ampersands, backslashes and quotes. Text with none of them only has its line feeds written
+# as \n (tooltips, marked labels): the same as dot_string, without its passes over the text.
+_ESCAPED = re.compile(r'[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff&\\"]')
+
+
 def _q(text: str) -> str:
-    return f'"{text}"' if _PLAIN.fullmatch(text) else f'"{dot_string(text)}"'
+    if _PLAIN.fullmatch(text):
+        return f'"{text}"'
+    if _ESCAPED.search(text) is None:
+        return '"' + text.replace("\n", "\\n") + '"'
+    return f'"{dot_string(text)}"'
 
 
 def _attrs(pairs: Iterable[tuple[str, str | int | float]]) -> str:
@@ -181,7 +195,12 @@ def _attr_list(pairs: Iterable[tuple[str, str | int | float]]) -> str:
     return ", ".join(out)
 
 
-def _worst(states: Iterable[str]) -> str | None:
+_KNOWN_STATES = frozenset(STATE_ORDER)
+
+
+def _worst(states: list[str]) -> str | None:
+    if len(states) == 1:  # most drawn elements carry one claim
+        return states[0] if states[0] in _KNOWN_STATES else None
     found = set(states)
     return next((s for s in STATE_ORDER if s in found), None)
 
