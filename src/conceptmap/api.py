@@ -29,6 +29,7 @@ __all__ = [
     "MapFile",
     "MergeResult",
     "analyse",
+    "analysis_cache",
     "analysis_settings",
     "bundled_maps",
     "burndown_text",
@@ -193,13 +194,24 @@ def analyse(
     m: ConceptMap,
     settings: Any = None,
     as_of: dt.date | None = None,
+    *,
+    cache: Any = None,
 ) -> Any:
     """The gap analysis of ``m`` (:class:`conceptmap.analysis.Analysis`) on ``as_of``
     (default today) with ``settings`` (:class:`conceptmap.analysis.Settings`; default: those
-    of analysis.md — use :func:`analysis_settings` to read a ``conceptmap.toml``)."""
+    of analysis.md — use :func:`analysis_settings` to read a ``conceptmap.toml``). With a
+    ``cache`` from :func:`analysis_cache`, kept between analyses of one map, only what an
+    edit changed is recomputed (the result is the same)."""
     from conceptmap.analysis import analyse as _analyse
 
-    return _analyse(m, settings=settings, as_of=as_of)
+    return _analyse(m, settings=settings, as_of=as_of, cache=cache)
+
+
+def analysis_cache() -> Any:
+    """A cache for :func:`analyse` to re-analyse one map after each edit quickly."""
+    from conceptmap.analysis.pipeline import AnalysisCache
+
+    return AnalysisCache()
 
 
 def state_glyphs() -> dict[str, str]:

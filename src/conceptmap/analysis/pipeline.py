@@ -4,6 +4,12 @@ A pass is a plain function ``run(ctx) -> result`` with a name and the names of t
 results it reads (``ctx.results[name]``). :func:`register` adds one; :func:`analyse` runs them
 all (topologically, ties by name) and assembles the :class:`~conceptmap.analysis.results.Analysis`,
 recording the seconds each pass took. Adding a pass never touches the others.
+
+:class:`AnalysisCache` makes re-analysing the same map after an edit cheap (the TUI analyses
+after every keypress): ``analyse(m, cache=c)`` gives exactly what ``analyse(m)`` gives, but
+reuses what the edit could not have changed — the structure passes while the concepts, linking
+phrases and propositions are the same, and every claim's evidence totals, opinion, state,
+forecast and result while its evidence items and inputs are the same.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from conceptmap.analysis.results import Analysis, ClaimResult, State
 from conceptmap.analysis.settings import Settings
 from conceptmap.model import ConceptMap
 
-__all__ = ["PASSES", "Context", "Pass", "analyse", "register", "run_passes"]
+__all__ = ["PASSES", "AnalysisCache", "Context", "Pass", "analyse", "register", "run_passes"]
 
 
 @dataclass
@@ -97,13 +103,24 @@ def _contradictions(ctx: Context) -> Any:
     return argumentation.map_contradictions(ctx.map, ctx.results["states"])
 
 
+def _forecast_of(items: list[Any], st: Any, as_of: dt.date, settings: Settings) -> Any:
+    """The day a claim that is no gap today turns into one (``_NO_FORECAST`` for a gap)."""
+    if st.state is State.supported and not st.stale:
+        return turns_gap_on(items, as_of, settings)
+    return _NO_FORECAST
+
+
+_NO_FORECAST = object()
+
+
 @register("forecast", "evidence", "states")
 def _forecast(ctx: Context) -> Any:
     items = ctx.results["evidence"][0]
     out = {}
     for cid, st in ctx.results["states"].items():
-        if st.state is State.supported and not st.stale:
-            out[cid] = turns_gap_on(items[cid], ctx.as_of, ctx.settings)
+        day = _forecast_of(items[cid], st, ctx.as_of, ctx.settings)
+        if day is not _NO_FORECAST:
+            out[cid] = day
     return out
 
 
@@ -127,11 +144,19 @@ def run_passes(ctx: Context, names: list[str] | None = None) -> dict[str, float]
 
 
 def analyse(
-    m: ConceptMap, settings: Settings | None = None, as_of: dt.date | None = None
+    m: ConceptMap,
+    settings: Settings | None = None,
+    as_of: dt.date | None = None,
+    *,
+    cache: AnalysisCache | None = None,
 ) -> Analysis:
-    """The whole analysis of ``m`` on ``as_of`` (default today)."""
+    """The whole analysis of ``m`` on ``as_of`` (default today). With ``cache`` (kept by the
+    caller between analyses of one map) only what changed since the last call is recomputed;
+    the result is the same."""
     settings = settings or Settings()
     as_of = as_of or dt.date.today()
+    if cache is not None:
+        return cache.analyse(m, settings, as_of)
     ctx = Context(m, settings, as_of)
     timings = run_passes(ctx)
     start = time.perf_counter()
@@ -141,84 +166,266 @@ def analyse(
 
 
 def _assemble(ctx: Context) -> Analysis:
-    m, cfg, r = ctx.map, ctx.settings, ctx.results
+    m, r = ctx.map, ctx.results
     ev_of, op_of, st_of = r["evidence"][1], r["opinion"], r["states"]
     imp_of, arg, forecast = r["importance"], r["argumentation"], r["forecast"]
-    contradictions = r["contradictions"]
-    in_contra = {x.a for x in contradictions} | {x.b for x in contradictions}
+    in_contra = _in_contradiction(r["contradictions"])
+    claims = {
+        cid: _claim_result(
+            ctx,
+            cid,
+            ev_of[cid],
+            op_of[cid],
+            st_of[cid],
+            imp_of[cid],
+            arg.sigma.get(cid, op_of[cid].b),
+            cid in in_contra,
+            forecast.get(cid),
+        )
+        for cid in m.claim_ids()
+    }
+    return _analysis(ctx, claims, r["contradictions"], r["structure"], arg.converged)
+
+
+def _in_contradiction(contradictions: list[Any]) -> set[str]:
+    return {x.a for x in contradictions} | {x.b for x in contradictions}
+
+
+def _claim_result(
+    ctx: Context,
+    cid: str,
+    ev: Any,
+    o: Any,
+    st: Any,
+    imp: Any,
+    sigma: float,
+    in_contra: bool,
+    turns_gap: dt.date | None,
+) -> ClaimResult:
+    """The result of one claim from its passes' results (the ranking's words and scores)."""
+    m, cfg = ctx.map, ctx.settings
     drop = cfg.argumentation.undermined_drop
-    claims: dict[str, ClaimResult] = {}
-    for cid in m.claim_ids():
-        ev, o, st, imp = ev_of[cid], op_of[cid], st_of[cid], imp_of[cid]
-        tau = o.b
-        sigma = arg.sigma.get(cid, tau)
-        undermined = sigma - tau <= -drop + 1e-12
-        big_u = uncertainty(o)
-        test_first = imp.rating >= cfg.ranking.test_first_rating and o.u >= cfg.ranking.test_first_u
-        is_gap = st.state is not State.supported or st.stale
-        say_op = opinion.opinion(ev.say_r, ev.say_s, cfg.opinion)
-        do_op = opinion.opinion(ev.do_r, ev.do_s, cfg.opinion)
-        dc = degree_of_conflict(say_op, do_op)
-        says_not_does = dc >= cfg.ranking.say_do_conflict - 1e-9
-        claims[cid] = ClaimResult.build(
-            id=cid,
-            kind="proposition" if cid in m.propositions else "concept",
-            text=m.claim_text(cid),
-            state=st.state,
+    tau = o.b
+    undermined = sigma - tau <= -drop + 1e-12
+    big_u = uncertainty(o)
+    test_first = imp.rating >= cfg.ranking.test_first_rating and o.u >= cfg.ranking.test_first_u
+    is_gap = st.state is not State.supported or st.stale
+    say_op = opinion.opinion(ev.say_r, ev.say_s, cfg.opinion)
+    do_op = opinion.opinion(ev.do_r, ev.do_s, cfg.opinion)
+    dc = degree_of_conflict(say_op, do_op)
+    says_not_does = dc >= cfg.ranking.say_do_conflict - 1e-9
+    return ClaimResult.build(
+        id=cid,
+        kind="proposition" if cid in m.propositions else "concept",
+        text=m.claim_text(cid),
+        state=st.state,
+        stale=st.stale,
+        r=o.r,
+        s=o.s,
+        b=o.b,
+        d=o.d,
+        u=o.u,
+        P=o.P,
+        tau=tau,
+        sigma=sigma,
+        undermined=undermined,
+        in_map_contradiction=in_contra,
+        importance=imp,
+        U=big_u,
+        gap_score=gap_score(imp.value, o),
+        is_gap=is_gap,
+        test_first=test_first,
+        evidence_count=ev.count,
+        newest_evidence=ev.newest,
+        behavioural=ev.max_level >= 4,
+        say_do_conflict=dc,
+        says_not_does=says_not_does,
+        say_P=say_op.P,
+        do_P=do_op.P,
+        reason=reason(
+            st.state,
+            o,
+            ev,
             stale=st.stale,
-            r=o.r,
-            s=o.s,
-            b=o.b,
-            d=o.d,
-            u=o.u,
-            P=o.P,
+            undermined=undermined,
             tau=tau,
             sigma=sigma,
-            undermined=undermined,
-            in_map_contradiction=cid in in_contra,
-            importance=imp,
-            U=big_u,
-            gap_score=gap_score(imp.value, o),
-            is_gap=is_gap,
+            rating=imp.rating,
             test_first=test_first,
-            evidence_count=ev.count,
-            newest_evidence=ev.newest,
-            behavioural=ev.max_level >= 4,
-            say_do_conflict=dc,
+            as_of=ctx.as_of,
             says_not_does=says_not_does,
-            say_P=say_op.P,
-            do_P=do_op.P,
-            reason=reason(
-                st.state,
-                o,
-                ev,
-                stale=st.stale,
-                undermined=undermined,
-                tau=tau,
-                sigma=sigma,
-                rating=imp.rating,
-                test_first=test_first,
-                as_of=ctx.as_of,
-                says_not_does=says_not_does,
-            ),
-            next_step=next_step(st.state, ev, stale=st.stale, undermined=undermined),
-            turns_gap_on=forecast.get(cid),
-        )
+        ),
+        next_step=next_step(st.state, ev, stale=st.stale, undermined=undermined),
+        turns_gap_on=turns_gap,
+    )
+
+
+def _analysis(
+    ctx: Context,
+    claims: dict[str, ClaimResult],
+    contradictions: list[Any],
+    structure_result: Any,
+    converged: bool,
+) -> Analysis:
+    m = ctx.map
     ranked = sorted(claims.values(), key=lambda c: (-c.gap_score, c.id))
     return Analysis.model_construct(
         map_id=m.id,
         title=m.title,
         focus_question=m.focus_question,
         as_of=ctx.as_of,
-        settings=cfg,
+        settings=ctx.settings,
         claims=claims,
         gaps=[c for c in ranked if c.is_gap and c.state is not State.contradicted],
         revise=[c for c in ranked if c.state is State.contradicted],
         contradictions=contradictions,
         undermined=[c for c in ranked if c.undermined],
         stale=[c for c in ranked if c.stale],
-        structure=r["structure"],
+        structure=structure_result,
         debt=sum(c.gap_score for c in claims.values()),
-        converged=arg.converged,
+        converged=converged,
         timings={},
     )
+
+
+#: the key under which a map's structural cache holds the token of its current structure
+_STRUCTURE_TOKEN = ("analysis-cache", "structure-token")
+
+
+@dataclass(slots=True)
+class _Claim:
+    """One claim's evidence-driven results, valid while its evidence items are the same."""
+
+    items: list[Any]
+    ev: Any
+    opinion: Any
+    state: Any
+    forecast: Any
+
+
+class AnalysisCache:
+    """What the last analysis of a map leaves for the next one (see :func:`analyse`).
+
+    * The structure token: a value the map keeps in its structural cache
+      (:meth:`ConceptMap.derived`), so it is new whenever a concept, linking phrase,
+      proposition (ratings and facts included) or the root changed. Importance and the
+      claims' texts are reused while it is the same (importance also needs the same claims:
+      evidence on a concept makes it one); the structure pass while, besides, the map's
+      metadata and the propositions the evidence contradicts (all it reads of the states) are
+      the same.
+    * Per claim: its evidence items (compared record by record). While they are the same,
+      its evidence totals, opinion, state and forecast are; its result is rebuilt only when
+      those, its importance, σ or its place in a map contradiction changed.
+    * Argumentation (σ over the relations) and the map's contradictions run every time (they
+      read every claim's belief, and are quick); so does the ranking of the results.
+
+    Settings or the date changing starts afresh. Not thread-safe: one analysis at a time.
+    """
+
+    def __init__(self) -> None:
+        self._basis: tuple[Settings, dt.date] | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self._token: object = None
+        self._claims: dict[str, _Claim] = {}
+        self._results: dict[str, tuple[_Claim, Any, float, bool, ClaimResult]] = {}
+        self._importance: tuple[list[str], Any] | None = None
+        self._structure: tuple[Any, Any] | None = None
+        #: claims recomputed by the last analysis (for tests and the bench)
+        self.recomputed: set[str] = set()
+
+    def analyse(self, m: ConceptMap, settings: Settings, as_of: dt.date) -> Analysis:
+        clock = time.perf_counter
+        timings: dict[str, float] = {}
+        if self._basis is None or self._basis[1] != as_of or self._basis[0] != settings:
+            self._reset()
+            self._basis = (settings, as_of)
+        token = m.derived(_STRUCTURE_TOKEN, object)
+        if token is not self._token:
+            self._token = token
+            self._results = {}
+            self._importance = None
+            self._structure = None
+        ctx = Context(m, settings, as_of)
+
+        start = clock()
+        items = evidence.evidence_items(m, as_of)
+        old, claims_of, fresh = self._claims, {}, {}
+        for cid, its in items.items():
+            prev = old.get(cid)
+            if prev is not None and prev.items == its:
+                claims_of[cid] = prev
+            else:
+                fresh[cid] = its
+        cfg = settings.evidence
+        ev_new = {cid: evidence.claim_evidence(its, as_of, cfg) for cid, its in fresh.items()}
+        timings["evidence"] = clock() - start
+        start = clock()
+        op_new = opinion.opinion_pass(ev_new, settings)
+        timings["opinion"] = clock() - start
+        start = clock()
+        st_new = states.states_pass(ev_new, op_new, settings, as_of)
+        timings["states"] = clock() - start
+        start = clock()
+        for cid, its in fresh.items():
+            day = _forecast_of(its, st_new[cid], as_of, settings)
+            claims_of[cid] = _Claim(its, ev_new[cid], op_new[cid], st_new[cid], day)
+        claims_of = {cid: claims_of[cid] for cid in items}
+        self._claims = claims_of
+        self.recomputed = set(fresh)
+        timings["forecast"] = clock() - start
+        st_of = {cid: c.state for cid, c in claims_of.items()}
+
+        start = clock()
+        ids = m.claim_ids()
+        if self._importance is None or self._importance[0] != ids:
+            measures = importance.structure_measures(m, settings)
+            self._importance = (ids, importance.importance_pass(m, measures, settings))
+        imp_of = self._importance[1]
+        timings["importance"] = clock() - start
+
+        start = clock()
+        meta = m.meta
+        contradicted = frozenset(
+            pid for pid in m.propositions if st_of[pid].state is State.contradicted
+        )
+        key = (meta.id, meta.title, meta.focus_question, meta.description, meta.root, contradicted)
+        if self._structure is None or self._structure[0] != key:
+            self._structure = (key, structure.structure_pass(m, settings, st_of))
+        structure_result = self._structure[1]
+        timings["structure"] = clock() - start
+
+        start = clock()
+        tau = {cid: c.opinion.b for cid, c in claims_of.items()}
+        arg = argumentation.argumentation_pass(m, tau, settings)
+        timings["argumentation"] = clock() - start
+        start = clock()
+        contradictions = argumentation.map_contradictions(m, st_of)
+        timings["contradictions"] = clock() - start
+
+        start = clock()
+        in_contra = _in_contradiction(contradictions)
+        old_results, results, out = self._results, {}, {}
+        for cid in ids:
+            c, imp = claims_of[cid], imp_of[cid]
+            sigma = arg.sigma.get(cid, c.opinion.b)
+            inside = cid in in_contra
+            prev_r = old_results.get(cid)
+            if (
+                prev_r is not None
+                and prev_r[0] is c
+                and prev_r[1] is imp
+                and prev_r[2] == sigma
+                and prev_r[3] == inside
+            ):
+                result = prev_r[4]
+            else:
+                fc = None if c.forecast is _NO_FORECAST else c.forecast
+                result = _claim_result(ctx, cid, c.ev, c.opinion, c.state, imp, sigma, inside, fc)
+            results[cid] = (c, imp, sigma, inside, result)
+            out[cid] = result
+        self._results = results
+        a = _analysis(ctx, out, contradictions, structure_result, arg.converged)
+        timings["ranking"] = clock() - start
+        return a.model_copy(update={"timings": timings})

@@ -105,6 +105,8 @@ class Session:
         self.as_of = as_of
         self.settings = settings
         self.analysis: Any = None
+        #: what the last analysis leaves for the next (an edit re-analyses only what it changed)
+        self._cache = api.analysis_cache()
         #: the edit whose save met a change on disk (waiting for reload or copy)
         self.pending: Edit | None = None
         self.copied_from: Path | None = None
@@ -119,7 +121,9 @@ class Session:
 
     def analyse(self) -> Any:
         """Run the gap analysis on the map as it is now (kept in :attr:`analysis`)."""
-        self.analysis = api.analyse(self.map, settings=self.settings, as_of=self.as_of)
+        self.analysis = api.analyse(
+            self.map, settings=self.settings, as_of=self.as_of, cache=self._cache
+        )
         return self.analysis
 
     # ------------------------------------------------------------------ editing
