@@ -355,7 +355,7 @@ class DetailPane(Static):
             if c.turns_gap_on is not None:  # the forecast (analysis.md §7), as `forecast` says
                 t.append("\n◷ forecast: ", style="bold")
                 t.append(f"turns into a gap on {c.turns_gap_on.isoformat()}")
-                t.append(" as its evidence fades: check it again before then", style="italic")
+                t.append(" as its evidence fades", style="italic")
         item = m.plan_for(claim_id)
         if item is not None:
             t.append("\n")
