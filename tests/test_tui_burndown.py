@@ -226,3 +226,17 @@ def test_snapshot_burndown_screen(snap_compare, history_repo: Path) -> None:  # 
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=read_history)
+
+
+async def test_without_git_installed_the_screen_says_so(
+    history_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "no-git-here"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # a machine without git
+    app = make_app(history_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_burndown(app, pilot)
+        assert screen.report is None
+        chart = text_of(screen.query_one("#bd-chart", Static))
+        assert "✗ No burn-down: git is not installed" in chart
