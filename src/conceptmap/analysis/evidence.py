@@ -33,6 +33,11 @@ __all__ = [
 ]
 
 
+#: The zero every total starts from. :func:`conceptmap.analysis.opinion.opinion` recognises this
+#: very object (no evidence at all) and hands out one shared opinion for it.
+ZERO = 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimEvidence:
     """The evidence totals of one claim on the analysis date.
@@ -44,19 +49,23 @@ class ClaimEvidence:
     ``half_lives``: the distinct half-lives of the items (one → closed-form forecast).
     """
 
-    r: float = 0.0
-    s: float = 0.0
-    r0: float = 0.0
-    s0: float = 0.0
+    r: float = ZERO
+    s: float = ZERO
+    r0: float = ZERO
+    s0: float = ZERO
     count: int = 0
     newest: dt.date | None = None
     newest_half_life: float | None = None
     max_level: int = 0
-    say_r: float = 0.0
-    say_s: float = 0.0
-    do_r: float = 0.0
-    do_s: float = 0.0
+    say_r: float = ZERO
+    say_s: float = ZERO
+    do_r: float = ZERO
+    do_s: float = ZERO
     half_lives: tuple[float, ...] = ()
+
+
+#: The totals of a claim with no evidence (shared: most claims of a map have none yet).
+NO_EVIDENCE = ClaimEvidence()
 
 
 def decay(age_days: float, half_life: float) -> float:
@@ -86,7 +95,7 @@ def fuse(items: Iterable[tuple[str, str, float]]) -> tuple[float, float]:
         key = (source, stance)
         if w > best.get(key, -1.0):
             best[key] = w
-    r = s = 0.0
+    r = s = ZERO
     for (_, stance), w in sorted(best.items()):
         if stance == "supports":
             r += w
@@ -98,7 +107,7 @@ def fuse(items: Iterable[tuple[str, str, float]]) -> tuple[float, float]:
 def claim_evidence(items: list[Evidence], as_of: dt.date, cfg: EvidenceSettings) -> ClaimEvidence:
     """Fuse the items of one claim (already filtered to those dated on or before ``as_of``)."""
     if not items:
-        return ClaimEvidence()
+        return NO_EVIDENCE
     decayed, raw, say, do = [], [], [], []
     newest: Evidence | None = None
     max_level = 0

@@ -288,26 +288,36 @@ def importance_pass(
     """The importance of every claim. A proposition takes the mean of its two concepts'
     structural parts."""
     cfg = settings.importance
+    # importance_value's formula, term by term in the same order (the same floats)
+    w_rating, w_pr, w_bc, w_art = (
+        cfg.w_rating,
+        cfg.w_pagerank,
+        cfg.w_betweenness,
+        cfg.w_articulation,
+    )
+    props, concepts = m.propositions, m.concepts
+    build = ImportanceParts.build
     out: dict[str, ImportanceParts] = {}
     for cid in m.claim_ids():
-        rating = m.importance_of(cid)
-        p = m.propositions.get(cid)
+        p = props.get(cid)
         if p is not None:
+            rating = p.importance
             a, b = structure[p.source], structure[p.target]
             pr = (a.pagerank_pct + b.pagerank_pct) / 2
             bc = (a.betweenness_pct + b.betweenness_pct) / 2
             art_part = (int(a.articulation) + int(b.articulation)) / 2
             art = a.articulation or b.articulation
         else:
+            rating = concepts[cid].importance
             c = structure[cid]
-            pr, bc, art, art_part = c.pagerank_pct, c.betweenness_pct, c.articulation, 0.0
+            pr, bc, art = c.pagerank_pct, c.betweenness_pct, c.articulation
             art_part = 1.0 if art else 0.0
-        out[cid] = ImportanceParts.build(
+        out[cid] = build(
             rating=rating,
             pagerank_pct=pr,
             betweenness_pct=bc,
             articulation=art,
             articulation_part=art_part,
-            value=importance_value(rating, pr, bc, art_part, cfg),
+            value=w_rating * (rating - 1) / 4 + w_pr * pr + w_bc * bc + w_art * art_part,
         )
     return out

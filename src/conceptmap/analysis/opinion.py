@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conceptmap.analysis.evidence import ClaimEvidence
+from conceptmap.analysis.evidence import ZERO, ClaimEvidence
 from conceptmap.analysis.settings import OpinionSettings, Settings
 
 __all__ = ["Opinion", "degree_of_conflict", "opinion", "opinion_pass"]
@@ -33,6 +33,21 @@ def opinion(r: float, s: float, cfg: OpinionSettings | None = None) -> Opinion:
     """The opinion of ``r`` supporting and ``s`` contradicting evidence (cumulative fusion:
     independent evidence simply adds, so r and s are sums)."""
     cfg = cfg or OpinionSettings()
+    if r is ZERO and s is ZERO:
+        # no evidence (the totals a ClaimEvidence starts from): the same opinion every time
+        key = (cfg.prior_weight, cfg.base_rate)
+        o = _NO_EVIDENCE.get(key)
+        if o is None:
+            o = _NO_EVIDENCE[key] = _opinion(r, s, cfg)
+        return o
+    return _opinion(r, s, cfg)
+
+
+#: The opinion of no evidence, by (prior weight, base rate): immutable, so shared.
+_NO_EVIDENCE: dict[tuple[float, float], Opinion] = {}
+
+
+def _opinion(r: float, s: float, cfg: OpinionSettings) -> Opinion:
     total = r + s + cfg.prior_weight
     b, d, u = r / total, s / total, cfg.prior_weight / total
     return Opinion(r=r, s=s, b=b, d=d, u=u, P=b + cfg.base_rate * u)

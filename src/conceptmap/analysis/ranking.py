@@ -47,24 +47,26 @@ def reason(
     says_not_does: bool = False,
 ) -> str:
     """Why the claim is where it is, in one or two sentences, with the figures."""
-    figures = f"(r={_f(o.r)}, s={_f(o.s)}, b={_f(o.b)}, d={_f(o.d)}, u={_f(o.u)})"
-    if state is State.unsupported:
-        if ev.count == 0:
-            text = "Nobody has checked this: there is no evidence for or against it yet."
-        elif ev.max_level <= 1:
-            text = f"Only opinions and anecdotes so far {figures}: it is still an assumption."
-        else:
-            text = f"Too little evidence to lean on {figures}: it is still an assumption."
-    elif state is State.contradicted:
-        text = (
-            f"The evidence says this belief is wrong: more weighs against it than for it {figures}."
-        )
-    elif state is State.contested:
-        text = f"The evidence points both ways {figures}: something about who or when differs."
-    elif state is State.weak:
-        text = f"Some evidence supports it, but not enough to lean on {figures}."
+    if state is State.unsupported and ev.count == 0:
+        text = "Nobody has checked this: there is no evidence for or against it yet."
     else:
-        text = f"Supported by the evidence {figures}."
+        figures = f"(r={o.r:.2f}, s={o.s:.2f}, b={o.b:.2f}, d={o.d:.2f}, u={o.u:.2f})"
+        if state is State.unsupported:
+            if ev.max_level <= 1:
+                text = f"Only opinions and anecdotes so far {figures}: it is still an assumption."
+            else:
+                text = f"Too little evidence to lean on {figures}: it is still an assumption."
+        elif state is State.contradicted:
+            text = (
+                "The evidence says this belief is wrong: more weighs against it than for it "
+                f"{figures}."
+            )
+        elif state is State.contested:
+            text = f"The evidence points both ways {figures}: something about who or when differs."
+        elif state is State.weak:
+            text = f"Some evidence supports it, but not enough to lean on {figures}."
+        else:
+            text = f"Supported by the evidence {figures}."
     if stale and ev.newest is not None:
         text += f" The evidence is getting old: the newest item is from {ev.newest.isoformat()}."
     if undermined:

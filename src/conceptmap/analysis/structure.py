@@ -61,7 +61,9 @@ def map_shape(m: ConceptMap, h: Hierarchy) -> str:
 
 def _findings(m: ConceptMap, h: Hierarchy, settings: Settings) -> list[Finding]:
     out: list[Finding] = []
-    orphans = [cid for cid in sorted(m.concepts) if not m.propositions_of(cid)]
+    linked = {p.source for p in m.propositions.values()}
+    linked.update(p.target for p in m.propositions.values())
+    orphans = [cid for cid in sorted(m.concepts) if cid not in linked]
     if orphans:
         out.append(
             Finding(

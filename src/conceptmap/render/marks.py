@@ -64,12 +64,19 @@ def marks_from_analysis(
     numbering of ``redact`` is the same on every run)."""
     redactor = Redactor(redact)
     out: dict[str, ClaimMark] = {}
-    for cid in sorted(analysis.claims):
-        c = analysis.claims[cid]
-        state = str(c.state.value if hasattr(c.state, "value") else c.state)
-        head = f"{STATE_GLYPHS.get(state, '')} {state}"
-        if c.stale:
-            head += f", {STALE_GLYPH} stale"
+    heads: dict[tuple[object, bool], tuple[str, str]] = {}  # (state, stale) → state, head
+    claims = analysis.claims
+    for cid in sorted(claims):
+        c = claims[cid]
+        stale = bool(c.stale)
+        known = heads.get((c.state, stale))
+        if known is None:
+            state = str(c.state.value if hasattr(c.state, "value") else c.state)
+            head = f"{STATE_GLYPHS.get(state, '')} {state}"
+            if stale:
+                head += f", {STALE_GLYPH} stale"
+            known = heads[(c.state, stale)] = (state, head)
+        state, head = known
         evidence = evidence_summary(m, cid, redactor)
         reason = c.reason
         if redact:  # the sentence may name a source
@@ -77,6 +84,6 @@ def marks_from_analysis(
                 reason = reason.replace(e.source, redactor.source(e.source))
         summary = f"{c.text}\n{head}: {reason}\nEvidence: {evidence}"
         out[cid] = ClaimMark(
-            state=state, stale=bool(c.stale), summary=summary, evidence_count=c.evidence_count
+            state=state, stale=stale, summary=summary, evidence_count=c.evidence_count
         )
     return out
