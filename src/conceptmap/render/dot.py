@@ -171,14 +171,12 @@ _PLAIN = re.compile(r"[\w .,:;#%/=+()'?!*@<>{}\[\]|~^$-]*")
 
 
 # What dot_string changes besides line feeds: controls (tab and CR among them), surrogates,
-# ampersands, backslashes and quotes. Text with none of them only has its line feeds written
-# as \n (tooltips, marked labels): the same as dot_string, without its passes over the text.
+# ampersands, backslashes and quotes. Text with none of them (plain text among it) only has
+# its line feeds written as \n: the same as dot_string, without its passes over the text.
 _ESCAPED = re.compile(r'[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff&\\"]')
 
 
 def _q(text: str) -> str:
-    if _PLAIN.fullmatch(text):
-        return f'"{text}"'
     if _ESCAPED.search(text) is None:
         return '"' + text.replace("\n", "\\n") + '"'
     return f'"{dot_string(text)}"'
@@ -445,37 +443,50 @@ def map_to_dot(
             )
         edge_no += 1
 
+    arrow_styles: dict[tuple[str, str], str] = {}  # (worst state, glyph place) → attributes
+
+    def arrow_style(worst: str, where: str) -> str:
+        colour = PALETTE.get(worst, "black")
+        style = f', color="{colour}", penwidth=1.6'
+        if where:
+            glyph = STATE_GLYPHS.get(worst, "")
+            style += f', {where}="{glyph}", labeldistance=1.8, fontcolor="{colour}", fontsize=12'
+        return style
+
     def arrow(a: str, b: str, pids: list[str]) -> None:
         # phrase → concept or concept → concept: only the arrow into the target of a
         # cross-link (or of a link back up the hierarchy) leaves the ranks alone
         nonlocal edge_no
-        cross = all(pid in cross_links for pid in pids)
-        constrain = b in phrases or any(constraining(p) for p in pids)
-        classes = "cm-connection cm-cross-link" if cross else "cm-connection"
-        parts = [f'id="{mid}-e{edge_no}"']
+        if len(pids) == 1:  # most arrows carry one proposition
+            pid = pids[0]
+            cross = pid in cross_links
+            constrain = b in phrases or constraining(pid)
+            mk = get_mark(pid)
+            worst = mk.state if mk is not None and mk.state in _KNOWN_STATES else None
+            text = m.proposition_text(pid)
+        else:
+            cross = all(pid in cross_links for pid in pids)
+            constrain = b in phrases or any(constraining(p) for p in pids)
+            states = states_of(pids)
+            worst = _worst(states) if states else None
+            text = "\n".join([m.proposition_text(pid) for pid in pids])
+        line = f'  {names[a]} -> {names[b]} [id="{mid}-e{edge_no}"'
         edge_no += 1
         if cross:
-            parts.append("style=dashed")
+            line += ", style=dashed"
         if not constrain:
-            parts.append("constraint=false")
-        states = states_of(pids)
-        worst = _worst(states) if states else None
+            line += ", constraint=false"
+        classes = "cm-connection cm-cross-link" if cross else "cm-connection"
         if worst is not None:
-            classes += f" cm-state-{worst}"
-            colour = PALETTE.get(worst, "black")
-            parts.append(f'color="{colour}", penwidth=1.6')
             # A fan-out phrase whose claims differ shows each claim's glyph at its arrow; a
             # direct concept → concept link has no phrase to carry the glyph.
             where = "headlabel" if a in mixed_phrase else ("label" if a in concepts else "")
-            if where:
-                glyph = STATE_GLYPHS.get(worst, "")
-                parts.append(
-                    f'{where}="{glyph}", labeldistance=1.8, fontcolor="{colour}", fontsize=12'
-                )
-        text = "\n".join([m.proposition_text(pid) for pid in pids])
-        parts.append(f"tooltip={_q(_clip(text))}")
-        parts.append(f'class="{classes}"')
-        emit(f"  {names[a]} -> {names[b]} [{', '.join(parts)}];")
+            style = arrow_styles.get((worst, where))
+            if style is None:
+                style = arrow_styles[(worst, where)] = arrow_style(worst, where)
+            line += style
+            classes += f" cm-state-{worst}"
+        emit(f'{line}, tooltip={_q(_clip(text))}, class="{classes}"];')
 
     for (lid, cid), pids in sorted(out_edges.items()):
         arrow(lid, cid, pids)
