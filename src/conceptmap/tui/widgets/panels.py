@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
+from textual.visual import RichVisual
 from textual.widgets import DataTable, OptionList, Static, Tree
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -233,6 +234,30 @@ class ClaimsTable(DataTable[Any]):
         return True
 
 
+class _MeasuredOnce(RichVisual):
+    """A rich renderable whose height is measured once per width: an option list asks every
+    option's height again after any change to the list, and measuring a grid renders it."""
+
+    def __init__(self, widget: Any, renderable: Any) -> None:
+        super().__init__(widget, renderable)
+        self._heights: dict[int, int] = {}
+
+    def get_height(self, rules: Any, width: int) -> int:
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = super().get_height(rules, width)
+        return height
+
+
+class _GapGrid(Table):
+    """The grid of one gap row ("rank. | state, score, text, plan"), measured once."""
+
+    widget: Any = None
+
+    def visualize(self) -> RichVisual:
+        return _MeasuredOnce(self.widget, self)
+
+
 class GapPanel(OptionList):
     """The ranked gaps: claims nobody checked or the evidence argues with, most urgent first.
 
@@ -244,6 +269,8 @@ class GapPanel(OptionList):
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
         self._shown: list[tuple[Any, ...]] = []
+        #: the option of each (rank, row) shown, reused while it reads the same
+        self._rows: dict[tuple[int, tuple[Any, ...]], Option] = {}
 
     def show(self, m: api.ConceptMap, analysis: Any) -> None:
         gaps = list(analysis.gaps) if analysis is not None else []
@@ -271,7 +298,13 @@ class GapPanel(OptionList):
         self._shown = rows
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
         options = []
+        reuse, self._rows = self._rows, {}
         for rank, (c, row) in enumerate(zip(top, rows, strict=True), 1):
+            option = reuse.get((rank, row))
+            if option is not None:
+                options.append(option)
+                self._rows[rank, row] = option
+                continue
             _, _, score, stale, text, item, _ = row
             t = state_text(c.state)
             t.append(f"  gap {score:.2f}", style="bold")
@@ -282,11 +315,14 @@ class GapPanel(OptionList):
             if item is not None:
                 t.append("\n")
                 t.append_text(plan_text(item, today))
-            grid = Table.grid(padding=(0, 1))
+            grid = _GapGrid.grid(padding=(0, 1))
+            grid.widget = self
             grid.add_column(justify="right", width=3, style="bold")
             grid.add_column(ratio=1)
             grid.add_row(f"{rank}.", t)
-            options.append(Option(grid, id=c.id))
+            option = Option(grid, id=c.id)
+            options.append(option)
+            self._rows[rank, row] = option
         if not options:
             options.append(
                 Option(
