@@ -108,6 +108,8 @@ def claim_evidence(items: list[Evidence], as_of: dt.date, cfg: EvidenceSettings)
     """Fuse the items of one claim (already filtered to those dated on or before ``as_of``)."""
     if not items:
         return NO_EVIDENCE
+    if len(items) == 1:  # most claims with evidence have one item so far
+        return _one_item(items[0], as_of, cfg)
     decayed, raw, say, do = [], [], [], []
     newest: Evidence | None = None
     max_level = 0
@@ -165,3 +167,38 @@ def evidence_pass(m: ConceptMap, settings: Settings, as_of: dt.date) -> dict[str
     return {
         cid: claim_evidence(items, as_of, cfg) for cid, items in evidence_items(m, as_of).items()
     }
+
+
+def _fuse_one(stance: str, w: float) -> tuple[float, float]:
+    """``fuse`` of a single item (its source does not matter)."""
+    if not w > -1.0:
+        return ZERO, ZERO
+    return (ZERO + w, ZERO) if stance == "supports" else (ZERO, ZERO + w)
+
+
+def _one_item(e: Evidence, as_of: dt.date, cfg: EvidenceSettings) -> ClaimEvidence:
+    """:func:`claim_evidence` of one item, the same figures without the grouping by source."""
+    kind = e.kind.value
+    hl = cfg.half_life(kind)
+    w0 = undecayed_weight(e, cfg)
+    w = w0 * decay((as_of - e.date).days, hl)
+    stance = e.stance.value
+    r, s = _fuse_one(stance, w)
+    r0, s0 = _fuse_one(stance, w0)
+    level = KIND_LEVEL[kind]
+    (say_r, say_s), (do_r, do_s) = ((ZERO, ZERO), (r, s)) if level >= 4 else ((r, s), (ZERO, ZERO))
+    return ClaimEvidence(
+        r=r,
+        s=s,
+        r0=r0,
+        s0=s0,
+        count=1,
+        newest=e.date,
+        newest_half_life=hl,
+        max_level=max(0, level),
+        say_r=say_r,
+        say_s=say_s,
+        do_r=do_r,
+        do_s=do_s,
+        half_lives=(hl,),
+    )

@@ -60,13 +60,17 @@ class _Result(BaseModel):
     def build(cls, **values: object) -> Self:
         """Construct without validation, fast (the analysis builds 10^5 of these from values
         it computed itself). Every field must be given; the result equals a validated one."""
-        obj = cls.__new__(cls)
-        _set = object.__setattr__
+        obj = _new(cls)
         _set(obj, "__dict__", values)
         _set(obj, "__pydantic_fields_set__", set(values))
         _set(obj, "__pydantic_extra__", None)
         _set(obj, "__pydantic_private__", None)
         return obj
+
+
+# BaseModel has no __new__ of its own; looked up once rather than per result
+_new = object.__new__
+_set = object.__setattr__
 
 
 class ImportanceParts(_Result):

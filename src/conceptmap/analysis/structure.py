@@ -93,6 +93,8 @@ def _findings(m: ConceptMap, h: Hierarchy, settings: Settings) -> list[Finding]:
         )
     for lid in sorted(m.linking_phrases):
         lp = m.linking_phrases[lid]
+        if lp.sources and lp.targets:
+            continue
         missing = [w for w, ends in (("source", lp.sources), ("target", lp.targets)) if not ends]
         if missing:
             out.append(

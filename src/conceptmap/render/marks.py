@@ -9,7 +9,6 @@ sources. Quotes never go into a drawing; with ``redact`` the sources read "sourc
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from conceptmap.model import ConceptMap
@@ -41,13 +40,18 @@ def evidence_summary(m: ConceptMap, claim_id: str, redactor: Redactor) -> str:
         return "no evidence yet"
     parts = []
     for stance, word in (("supports", "for"), ("contradicts", "against")):
-        these = [e for e in items if e.stance.value == stance]
-        if these:
-            kinds = Counter(e.kind.value for e in these)
+        kinds: dict[str, int] = {}  # kind → items (a Counter, without its cost per claim)
+        count = 0
+        for e in items:
+            if e.stance.value == stance:
+                kind = e.kind.value
+                kinds[kind] = kinds.get(kind, 0) + 1
+                count += 1
+        if count:
             kind_text = ", ".join(
                 f"{k} ×{n}" if n > 1 else k for k, n in sorted(kinds.items(), key=lambda kv: kv[0])
             )
-            parts.append(f"{len(these)} {word} ({kind_text})")
+            parts.append(f"{count} {word} ({kind_text})")
     newest = max(e.date for e in items).isoformat()
     sources = []
     for e in items:
