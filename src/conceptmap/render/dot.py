@@ -142,26 +142,26 @@ def _wrap_line(raw: str, width: int) -> list[str]:
     """``textwrap.wrap(raw, width, break_long_words=True, break_on_hyphens=False) or [""]``.
 
     Labels are mostly words joined by single spaces, none longer than a line: those are filled
-    greedily here, with the same lines textwrap gives (a word goes on the line when the line,
-    a space and the word fit), several times faster. Anything else goes to textwrap."""
-    words = raw.split(" ")
+    greedily here (each line ends at the last space that leaves it at most ``width`` long: the
+    lines textwrap gives), several times faster. Anything else goes to textwrap."""
     if (
-        "" not in words
-        and max(map(len, words)) <= width
+        "  " not in raw
+        and raw[0] != " " != raw[-1]
         and _ODD_SPACE.search(raw) is None
         # a word of other (Unicode) spaces counts as a space for textwrap's dropping
-        and (raw.isascii() or not any(w.isspace() for w in words))
+        and (raw.isascii() or not any(w.isspace() for w in raw.split(" ")))
     ):
         lines = []
-        cur = words[0]
-        for w in words[1:]:
-            if len(cur) + 1 + len(w) <= width:
-                cur = f"{cur} {w}"
-            else:
-                lines.append(cur)
-                cur = w
-        lines.append(cur)
-        return lines
+        rest = raw
+        while len(rest) > width:
+            cut = rest.rfind(" ", 0, width + 1)
+            if cut <= 0:  # a word longer than a line: textwrap breaks it
+                break
+            lines.append(rest[:cut])
+            rest = rest[cut + 1 :]
+        else:
+            lines.append(rest)
+            return lines
     return textwrap.wrap(raw, width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
@@ -401,25 +401,36 @@ def map_to_dot(
         label = wrap_label(lp.label, wrap)
         classes = f"cm-phrase cm-id-{lid}"
         style = ""
-        states = states_of(pids)
-        worst = _worst(states) if states else None
+        if len(pids) == 1:  # most phrases carry one claim
+            pid = pids[0]
+            mk = get_mark(pid)
+            worst = mk.state if mk is not None and mk.state in _KNOWN_STATES else None
+            stale = worst is not None and bool(mk.stale)  # type: ignore[union-attr]
+            cross = pid in cross_links
+            tooltip = mk.summary if mk and mk.summary else m.proposition_text(pid)
+        else:
+            states = states_of(pids)
+            worst = _worst(states) if states else None
+            if worst is not None:
+                if len(set(states)) > 1:
+                    mixed_phrase.add(lid)
+                stale = any((mk := get_mark(pid)) is not None and mk.stale for pid in pids)
+            cross = bool(pids) and all(pid in cross_links for pid in pids)
+            tips = []
+            for pid in pids:
+                mk = get_mark(pid)
+                tips.append(mk.summary if mk and mk.summary else m.proposition_text(pid))
+            tooltip = "\n\n".join(tips)
         if worst is not None:
-            if len(set(states)) > 1:
-                mixed_phrase.add(lid)
-            stale = any((mk := get_mark(pid)) is not None and mk.stale for pid in pids)
             glyph = STATE_GLYPHS.get(worst, "") + (f" {STALE_GLYPH}" if stale else "")
             label = f"{glyph} {label}"
             classes += f" cm-claim cm-state-{worst}" + (" cm-stale" if stale else "")
             style = phrase_styles.get(worst) or phrase_styles.setdefault(
                 worst, _phrase_style(worst)
             )
-        if pids and all(pid in cross_links for pid in pids):
+        if cross:
             classes += " cm-cross-link"
-        tips = []
-        for pid in pids:
-            mk = get_mark(pid)
-            tips.append(mk.summary if mk and mk.summary else m.proposition_text(pid))
-        tooltip = _clip("\n\n".join(tips)) or lp.label
+        tooltip = _clip(tooltip) or lp.label
         emit(
             f'  {name} [id="{mid_text}-{name}", {style}label={_q(label)}, '
             f"tooltip={_q(tooltip)}, class={_q(classes)}];"
