@@ -35,16 +35,17 @@ def opinion(r: float, s: float, cfg: OpinionSettings | None = None) -> Opinion:
     cfg = cfg or OpinionSettings()
     if r is ZERO and s is ZERO:
         # no evidence (the totals a ClaimEvidence starts from): the same opinion every time
-        key = (cfg.prior_weight, cfg.base_rate)
-        o = _NO_EVIDENCE.get(key)
-        if o is None:
-            o = _NO_EVIDENCE[key] = _opinion(r, s, cfg)
+        global _no_evidence
+        last_cfg, o = _no_evidence
+        if cfg is not last_cfg:  # settings are frozen: the same object gives the same figures
+            o = _opinion(r, s, cfg)
+            _no_evidence = (cfg, o)
         return o
     return _opinion(r, s, cfg)
 
 
-#: The opinion of no evidence, by (prior weight, base rate): immutable, so shared.
-_NO_EVIDENCE: dict[tuple[float, float], Opinion] = {}
+#: The opinion of no evidence under the settings last asked for (immutable, so shared).
+_no_evidence: tuple[OpinionSettings | None, Opinion | None] = (None, None)
 
 
 def _opinion(r: float, s: float, cfg: OpinionSettings) -> Opinion:

@@ -40,8 +40,9 @@ def duplicate_groups(m: ConceptMap) -> list[list[str]]:
     """Concepts whose labels differ only in case, spacing or punctuation, grouped (each group
     sorted by id, groups by their first id)."""
     groups: dict[str, list[str]] = defaultdict(list)
-    for cid in sorted(m.concepts):
-        label = m.concepts[cid].label
+    concepts = m.concepts
+    for cid in sorted(concepts):
+        label = concepts[cid].label
         key = normalise_label(label) or " ".join(label.casefold().split())
         groups[key].append(cid)
     return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])
@@ -91,8 +92,9 @@ def _findings(m: ConceptMap, h: Hierarchy, settings: Settings) -> list[Finding]:
                 ids=group,
             )
         )
-    for lid in sorted(m.linking_phrases):
-        lp = m.linking_phrases[lid]
+    phrases = m.linking_phrases
+    for lid in sorted(phrases):
+        lp = phrases[lid]
         if lp.sources and lp.targets:
             continue
         missing = [w for w, ends in (("source", lp.sources), ("target", lp.targets)) if not ends]

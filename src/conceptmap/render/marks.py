@@ -87,7 +87,13 @@ def marks_from_analysis(
             for e in m.evidence_for(cid):
                 reason = reason.replace(e.source, redactor.source(e.source))
         summary = f"{c.text}\n{head}: {reason}\nEvidence: {evidence}"
-        out[cid] = ClaimMark(
-            state=state, stale=stale, summary=summary, evidence_count=c.evidence_count
-        )
+        out[cid] = _mark(state, stale, summary, c.evidence_count)
     return out
+
+
+def _mark(state: str, stale: bool, summary: str, evidence_count: int) -> ClaimMark:
+    """``ClaimMark(state, stale, summary, evidence_count)`` without the frozen dataclass's
+    attribute-by-attribute ``__init__`` (the same object, one per claim of a map)."""
+    mark = object.__new__(ClaimMark)
+    mark.__dict__.update(state=state, stale=stale, summary=summary, evidence_count=evidence_count)
+    return mark
