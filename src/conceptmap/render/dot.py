@@ -177,7 +177,11 @@ _ESCAPED = re.compile(r'[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff&\\"]')
 
 
 def _q(text: str) -> str:
-    if _ESCAPED.search(text) is None:
+    flat = text.replace("\n", "")
+    # printable: no controls and no surrogates (a quicker scan than the regex, for long text)
+    if (flat.isprintable() and "&" not in flat and "\\" not in flat and '"' not in flat) or (
+        _ESCAPED.search(text) is None
+    ):
         return '"' + text.replace("\n", "\\n") + '"'
     return f'"{dot_string(text)}"'
 
@@ -323,6 +327,9 @@ def map_to_dot(
     ]
     emit("  node " + _attrs(concept_defaults) + ";")
     styles: dict[tuple[bool, str | None], str] = {}
+    # record ids are validated, so classes made of them and known states need no escaping
+    ids = "".join(concepts) + "".join(phrases)
+    plain_ids = "\n" not in ids and _ESCAPED.search(ids) is None
     for cid in sorted(concepts):
         c = concepts[cid]
         name = names[cid]
@@ -337,15 +344,17 @@ def map_to_dot(
             label = f"{label}\n{_glyph(state, mark.stale)}"
             tooltip = mark.summary or c.label
             key: tuple[bool, str | None] = (bool(c.example), state)
+            class_q = f'"{classes}"' if plain_ids and state in _KNOWN_STATES else _q(classes)
         else:
             tooltip = f"{c.label}\n{c.notes}" if c.notes else c.label
             key = (bool(c.example), None)
+            class_q = f'"{classes}"' if plain_ids else _q(classes)
         style = styles.get(key)
         if style is None:
             style = styles[key] = _concept_style(*key)
         line = (
             f'  {name} [id="{mid_text}-{name}", {style}label={_q(label)}, '
-            f"tooltip={_q(_clip(tooltip))}, class={_q(classes)}"
+            f"tooltip={_q(_clip(tooltip))}, class={class_q}"
         )
         if c.links:
             link = next((safe_link(lk.url) for lk in c.links if safe_link(lk.url)), None)
@@ -431,9 +440,10 @@ def map_to_dot(
         if cross:
             classes += " cm-cross-link"
         tooltip = _clip(tooltip) or lp.label
+        class_q = f'"{classes}"' if plain_ids else _q(classes)  # worst is a known state
         emit(
             f'  {name} [id="{mid_text}-{name}", {style}label={_q(label)}, '
-            f"tooltip={_q(tooltip)}, class={_q(classes)}];"
+            f"tooltip={_q(tooltip)}, class={class_q}];"
         )
 
     # --- edges
