@@ -154,8 +154,9 @@ def claim_evidence(items: list[Evidence], as_of: dt.date, cfg: EvidenceSettings)
 def evidence_items(m: ConceptMap, as_of: dt.date) -> dict[str, list[Evidence]]:
     """The items of every claim dated on or before ``as_of`` (later ones did not exist yet)."""
     out: dict[str, list[Evidence]] = {cid: [] for cid in m.claim_ids()}
-    for eid in sorted(m.evidence):
-        e = m.evidence[eid]
+    evidence = m.evidence
+    for eid in sorted(evidence):
+        e = evidence[eid]
         if e.date <= as_of and e.claim in out:
             out[e.claim].append(e)
     return out

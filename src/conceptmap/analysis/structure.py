@@ -36,6 +36,13 @@ def _names(m: ConceptMap, ids: Iterable[str]) -> str:
     return shown + (f" and {len(ids) - _SHOW} more" if len(ids) > _SHOW else "")
 
 
+def _label_key(label: str) -> str:
+    """``normalise_label(label)``: most labels are words and spaces, whose key is the casefolded
+    label without its spaces (found without the regex); the rest go through normalise_label."""
+    folded = label.casefold().replace(" ", "")
+    return folded if folded.isalnum() else normalise_label(label)
+
+
 def duplicate_groups(m: ConceptMap) -> list[list[str]]:
     """Concepts whose labels differ only in case, spacing or punctuation, grouped (each group
     sorted by id, groups by their first id)."""
@@ -43,7 +50,7 @@ def duplicate_groups(m: ConceptMap) -> list[list[str]]:
     concepts = m.concepts
     for cid in sorted(concepts):
         label = concepts[cid].label
-        key = normalise_label(label) or " ".join(label.casefold().split())
+        key = _label_key(label) or " ".join(label.casefold().split())
         groups[key].append(cid)
     return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])
 
