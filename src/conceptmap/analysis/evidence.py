@@ -75,8 +75,10 @@ def decay(age_days: float, half_life: float) -> float:
 
 def undecayed_weight(e: Evidence, cfg: EvidenceSettings) -> float:
     """``m · log2(1 + n) · t · (lab factor)``: the weight before recency."""
-    m = cfg.ladder[KIND_LEVEL[e.kind.value] - 1]
-    lab = cfg.lab_factor if e.setting.value == "lab" else 1.0
+    # kinds, stances and settings are StrEnums: each member is its value (hash, ==, order),
+    # so it is used as it is, without the enum's slow .value
+    m = cfg.ladder[KIND_LEVEL[e.kind] - 1]
+    lab = cfg.lab_factor if e.setting == "lab" else 1.0
     return m * math.log2(1 + e.n) * e.reliability * lab
 
 
@@ -116,15 +118,15 @@ def claim_evidence(items: list[Evidence], as_of: dt.date, cfg: EvidenceSettings)
     hls = set()
     for e in items:
         w0 = undecayed_weight(e, cfg)
-        hl = cfg.half_life(e.kind.value)
+        hl = cfg.half_life(e.kind)
         hls.add(hl)
         w = w0 * decay((as_of - e.date).days, hl)
         # the source is matched ignoring case and surrounding spaces ("Maya " is "maya")
         src = " ".join(e.source.casefold().split())
-        stance = e.stance.value
+        stance = e.stance
         decayed.append((src, stance, w))
         raw.append((src, stance, w0))
-        level = KIND_LEVEL[e.kind.value]
+        level = KIND_LEVEL[e.kind]
         (do if level >= 4 else say).append((src, stance, w))
         max_level = max(max_level, level)
         if newest is None or (e.date, e.id) > (newest.date, newest.id):
@@ -141,7 +143,7 @@ def claim_evidence(items: list[Evidence], as_of: dt.date, cfg: EvidenceSettings)
         s0=s0,
         count=len(items),
         newest=newest.date,
-        newest_half_life=cfg.half_life(newest.kind.value),
+        newest_half_life=cfg.half_life(newest.kind),
         max_level=max_level,
         say_r=say_r,
         say_s=say_s,
@@ -179,11 +181,11 @@ def _fuse_one(stance: str, w: float) -> tuple[float, float]:
 
 def _one_item(e: Evidence, as_of: dt.date, cfg: EvidenceSettings) -> ClaimEvidence:
     """:func:`claim_evidence` of one item, the same figures without the grouping by source."""
-    kind = e.kind.value
+    kind = e.kind
     hl = cfg.half_life(kind)
     w0 = undecayed_weight(e, cfg)
     w = w0 * decay((as_of - e.date).days, hl)
-    stance = e.stance.value
+    stance = e.stance
     r, s = _fuse_one(stance, w)
     r0, s0 = _fuse_one(stance, w0)
     level = KIND_LEVEL[kind]

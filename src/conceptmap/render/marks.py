@@ -43,8 +43,8 @@ def evidence_summary(m: ConceptMap, claim_id: str, redactor: Redactor) -> str:
         kinds: dict[str, int] = {}  # kind → items (a Counter, without its cost per claim)
         count = 0
         for e in items:
-            if e.stance.value == stance:
-                kind = e.kind.value
+            if e.stance == stance:  # StrEnum members are their values
+                kind = e.kind
                 kinds[kind] = kinds.get(kind, 0) + 1
                 count += 1
         if count:
