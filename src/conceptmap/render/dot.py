@@ -518,7 +518,8 @@ def map_to_dot(
     if marks is not None and opt.legend:
         out.extend(_legend(mid, h.level, names))
     emit("}")
-    return "\n".join(out) + "\n"
+    emit("")  # the final line break, without copying the whole text once more
+    return "\n".join(out)
 
 
 def _legend(mid: str, level: Mapping[str, int], names: Mapping[str, str]) -> list[str]:
