@@ -403,6 +403,7 @@ def map_to_dot(
     emit("  node " + _attrs(phrase_defaults) + ";")
     mixed_phrase: set[str] = set()
     phrase_styles: dict[str, str] = {}
+    phrase_labels: dict[str, str] = {}
     for lid in sorted(phrases):
         lp = phrases[lid]
         name = names[lid]
@@ -441,8 +442,11 @@ def map_to_dot(
             classes += " cm-cross-link"
         tooltip = _clip(tooltip) or lp.label
         class_q = f'"{classes}"' if plain_ids else _q(classes)  # worst is a known state
+        label_q = phrase_labels.get(label)  # phrases repeat: "includes", "? needs"…
+        if label_q is None:
+            label_q = phrase_labels[label] = _q(label)
         emit(
-            f'  {name} [id="{mid_text}-{name}", {style}label={_q(label)}, '
+            f'  {name} [id="{mid_text}-{name}", {style}label={label_q}, '
             f"tooltip={_q(tooltip)}, class={class_q}];"
         )
 
@@ -609,7 +613,10 @@ def _legend(mid: str, level: Mapping[str, int], names: Mapping[str, str]) -> lis
     )
     lines.append("  }")
     if level:
-        deepest = max(sorted(level), key=lambda c: level[c])
+        # the first in id order of the deepest concepts (max over the sorted ids, found
+        # without sorting them)
+        bottom = max(level.values())
+        deepest = min(c for c, lv in level.items() if lv == bottom)
         lines.append(f"  {names[deepest]} -> {keys[0]} [style=invis];")
     return lines
 
