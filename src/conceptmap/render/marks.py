@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conceptmap.model import ConceptMap
+from conceptmap.model import ConceptMap, Evidence
 from conceptmap.render.dot import STALE_GLYPH, STATE_GLYPHS, ClaimMark
 
 if TYPE_CHECKING:
@@ -35,7 +35,11 @@ class Redactor:
 
 def evidence_summary(m: ConceptMap, claim_id: str, redactor: Redactor) -> str:
     """ "2 for (interview, analytics), 1 against (survey); newest 2026-05-20; from A; B"."""
-    items = m.evidence_for(claim_id)
+    return _summary(m.evidence_for(claim_id), redactor)
+
+
+def _summary(items: list[Evidence], redactor: Redactor) -> str:
+    """The evidence summary of one claim's items (in id order)."""
     if not items:
         return "no evidence yet"
     parts = []
@@ -70,6 +74,12 @@ def marks_from_analysis(
     out: dict[str, ClaimMark] = {}
     heads: dict[tuple[object, bool], tuple[str, str]] = {}  # (state, stale) → state, head
     claims = analysis.claims
+    # every claim's items in id order, as m.evidence_for gives them, in one pass
+    items_of: dict[str, list[Evidence]] = {}
+    evidence = m.evidence
+    for eid in sorted(evidence):
+        e = evidence[eid]
+        items_of.setdefault(e.claim, []).append(e)
     for cid in sorted(claims):
         c = claims[cid]
         stale = bool(c.stale)
@@ -81,12 +91,13 @@ def marks_from_analysis(
                 head += f", {STALE_GLYPH} stale"
             known = heads[(c.state, stale)] = (state, head)
         state, head = known
-        evidence = evidence_summary(m, cid, redactor)
+        items = items_of.get(cid, [])
+        said = _summary(items, redactor)
         reason = c.reason
         if redact:  # the sentence may name a source
-            for e in m.evidence_for(cid):
+            for e in items:
                 reason = reason.replace(e.source, redactor.source(e.source))
-        summary = f"{c.text}\n{head}: {reason}\nEvidence: {evidence}"
+        summary = f"{c.text}\n{head}: {reason}\nEvidence: {said}"
         out[cid] = _mark(state, stale, summary, c.evidence_count)
     return out
 
