@@ -787,3 +787,141 @@ async def test_map_view_draws_the_map_and_follows_edits(small_map_file: Path) ->
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+# ---------------------------------------------------------------------- big maps (issue 6)
+def full_analysis(path: Path) -> dict:  # type: ignore[type-arg]
+    return api.analyse(on_disk(path), as_of=AS_OF).model_dump()
+
+
+async def test_a_big_map_is_analysed_in_a_thread_and_every_edit_is_saved_at_once(
+    small_map_file: Path,
+) -> None:
+    # background_from=1: the small map is treated as big, so the thread path runs here
+    app = ConceptmapApp(small_map_file, as_of=AS_OF, watch_seconds=0, background_from=1)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session.background
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        gaps = app.screen.query_one(GapPanel)
+        assert app.session.analysis_current
+        assert app.session.analysis.model_dump() == full_analysis(small_map_file)
+        assert [gaps.get_option_at_index(i).id for i in range(gaps.option_count)] == [
+            c.id for c in app.session.analysis.gaps
+        ]
+        pid = prop_between(app.session.map, SPEED, "c-latte-00000005")
+        for who in ("Ana", "Ben", "Caro"):  # three edits in a row, faster than the thread
+            app.jump_to(pid)
+            await pilot.press("e", "tab")
+            await type_text(pilot, "observ")
+            await pilot.press("tab")
+            await type_text(pilot, who)
+            await pilot.press("enter")
+            assert isinstance(app.screen, MainScreen)
+            # on disk at once, whether or not its analysis has landed
+            assert who in {e.source for e in on_disk(small_map_file).evidence_for(pid)}
+        await pilot.press("u")  # undo goes to the shadow map too
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {e.source for e in on_disk(small_map_file).evidence_for(pid)} == {"Ana", "Ben"}
+        assert app.session.analysis_current
+        assert app.session.analysis.model_dump() == full_analysis(small_map_file)
+        assert app.session.analysis.claims[pid].evidence_count == 2
+        assert "analysing" not in str(gaps.border_subtitle)
+
+
+def test_background_session_analyses_what_the_map_is_after_edits_from_another_thread(
+    small_map_file: Path,
+) -> None:
+    """Edits on the event loop's thread while the analysing thread runs: every analysis it
+    hands back is of a revision the map really had, and the last one is of the map now."""
+    import threading
+
+    from conceptmap.tui.session import Session
+
+    s = Session(small_map_file, as_of=AS_OF, background_from=1)
+    assert s.analysis is None and s.claim_analysis_thread()
+    landed: list[tuple[object, int]] = []
+    stop = threading.Event()
+
+    def work() -> None:
+        while not stop.is_set():
+            out = s.analyse_in_background()
+            if out is not None:
+                landed.append(out)
+                s._running = True  # keep this test's thread the only analyser
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    try:
+        pids = sorted(s.map.propositions)
+        for i in range(12):
+            pid = pids[i % len(pids)]
+            s.edit("add evidence", lambda m, pid=pid, i=i: m.add_evidence(
+                pid, kind="interview", stance="supports" if i % 3 else "contradicts",
+                source=f"person {i}", date=AS_OF,
+            ))  # fmt: skip
+            if i % 4 == 3:
+                s.undo()
+    finally:
+        while s.analysis_waiting():
+            pass
+        stop.set()
+        thread.join()
+    out = s.analyse_in_background() or landed[-1]
+    assert out[1] == s.map.revision
+    s.take_analysis(*out)
+    assert s.analysis_current
+    assert s.analysis.model_dump() == full_analysis(small_map_file)
+
+
+def wide_map_file(tmp_path: Path, n: int) -> Path:
+    """A deep map of ``n`` concepts (each hangs under one of the previous three)."""
+    m = api.ConceptMap.new("Wide", id="m-wide")
+    ids = [m.add_concept(f"concept {i}", id=f"c-{i:05d}").id for i in range(n)]
+    for i in range(1, n):
+        m.add_proposition(ids[max(0, i - 1 - i % 3)], f"has {i % 5}", ids[i])
+    m.set_meta(root=ids[0])
+    path = tmp_path / "wide.cmap.json"
+    path.write_bytes(api.dump_map(m))
+    return path
+
+
+async def test_a_huge_outline_and_table_show_what_is_needed_and_follow_jumps(
+    tmp_path: Path,
+) -> None:
+    path = wide_map_file(tmp_path, Outline.LAZY_FROM + 300)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        m = app.session.map
+        outline, table = app.screen.query_one(Outline), app.screen.query_one(ClaimsTable)
+        assert len(outline.nodes_by_concept) < len(m.concepts) // 10  # built as it opens
+        assert table.row_count == ClaimsTable.WINDOW < len(m.propositions)
+        assert f"of {len(m.propositions):,}" in str(table.border_subtitle)
+        # a jump to the deepest concept opens the outline down to it
+        deep = max(m.concepts)
+        app.jump_to(deep)
+        await pilot.pause()
+        assert outline.cursor_node is not None and outline.cursor_node.data == ("concept", deep)
+        # a jump to a proposition outside the table's window moves the window
+        last = max(m.propositions, key=lambda pid: m.propositions[pid].target)
+        app.jump_to(last)
+        await pilot.pause()
+        assert table.cursor_pid == last and app.focused is table
+        # cursor keys walk past the window's edge
+        first_row = table._order[0]
+        table.move_cursor(row=0)
+        await pilot.press("up")
+        assert table.cursor_pid not in (None, first_row)
+        assert table.cursor_pid == table._all[table._all.index(first_row) - 1]
+        # edits still land on disk and in the table
+        await pilot.press("e", "tab")
+        await type_text(pilot, "observ")
+        await pilot.press("tab")
+        await type_text(pilot, "Dana")
+        pid = app.selected
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [e.source for e in on_disk(path).evidence_for(pid)] == ["Dana"]
+        assert table.get_row(pid)[2].plain == "1"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import work
 from textual.app import App
 from textual.screen import ModalScreen
 from textual.theme import Theme
@@ -87,9 +88,11 @@ class ConceptmapApp(App[None]):
         as_of: dt.date | None = None,
         settings: Any = None,
         watch_seconds: float = 2.0,
+        background_from: int | None = None,
     ) -> None:
         super().__init__()
-        self.session = Session(map_path, as_of=as_of, settings=settings)
+        big = {} if background_from is None else {"background_from": background_from}
+        self.session = Session(map_path, as_of=as_of, settings=settings, **big)
         #: the day forms default to and refuse dates after (the analysis date when given)
         self.today = as_of or dt.date.today()
         self.drafts: dict[str, dict[str, str]] = {}
@@ -115,7 +118,8 @@ class ConceptmapApp(App[None]):
         """Fill the main screen (called once it is composed)."""
         self.refresh_views(detail=False)  # the jump below shows the detail
         m = self.session.map
-        first = next(iter(self.session.analysis.gaps), None)
+        a = self.session.analysis
+        first = next(iter(a.gaps), None) if a is not None else None
         self.selected = first.id if first is not None else next(iter(sorted(m.concepts)), None)
         if self.selected:
             self.jump_to(self.selected, focus=False)
@@ -135,7 +139,10 @@ class ConceptmapApp(App[None]):
     def _refresh_views(self, detail: bool = True) -> None:
         s = self.session
         m = s.map
-        s.analyse()
+        if s.background:  # the panels show "analysing…" until it lands
+            self.call_after_refresh(self._analyse_in_background)
+        else:
+            s.analyse()
         if (
             self.selected is not None
             and self.selected not in m.concepts
@@ -164,7 +171,45 @@ class ConceptmapApp(App[None]):
         self._stale_panels = False
         screen.query_one(Outline).show(s.map, s.analysis)
         screen.query_one(ClaimsTable).show(s.map, s.analysis)
-        screen.query_one(GapPanel).show(s.map, s.analysis)
+        screen.query_one(GapPanel).show(s.map, s.analysis, analysing=not s.analysis_current)
+
+    def _analyse_in_background(self) -> None:
+        if self.session.claim_analysis_thread():
+            self._analysis_thread()
+
+    @work(thread=True, exit_on_error=False, group="analysis")
+    def _analysis_thread(self) -> None:
+        """Analyse a big map's queued edits until none is left, handing each analysis to the
+        event loop (the map being edited is never read here: see Session)."""
+        s = self.session
+        try:
+            s.warm_up()
+            while (out := s.analyse_in_background()) is not None:
+                self.call_from_thread(self._analysis_landed, *out)
+        except Exception as err:  # shown, and raised again: the worker records it
+            self.call_from_thread(s.analysis_thread_failed)  # it reads the map: on the loop
+            self.call_from_thread(
+                self.notify,
+                f"The analysis failed ({type(err).__name__}: {err}); it runs again on the "
+                "next edit",
+                severity="error",
+                timeout=10,
+            )
+            raise
+
+    def _analysis_landed(self, analysis: Any, revision: int) -> None:
+        """A background analysis arrived: redraw what shows it (the cursor stays put)."""
+        self.session.take_analysis(analysis, revision)
+        with self.prevent(*_MOVES):
+            if self._main_hidden():
+                self._stale_panels = True
+            else:
+                self._show_panels()
+            self._show_detail()
+            for other in self.screen_stack:
+                follow = getattr(other, "follow_map", None)
+                if follow is not None and other.is_mounted:
+                    follow()
 
     def _main_hidden(self) -> bool:
         """Whether a full screen (map view, projector) covers the main screen."""
@@ -566,6 +611,9 @@ class ConceptmapApp(App[None]):
     def action_projector(self) -> None:
         from conceptmap.tui.screens.projector import ProjectorScreen
 
+        if self.session.analysis is None:
+            self.notify("The map is still being analysed; the projector opens after.", timeout=3)
+            return
         gaps = {c.id for c in self.session.analysis.gaps}
         start = self.selected if self.selected in gaps else None
 

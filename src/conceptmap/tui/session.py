@@ -8,12 +8,18 @@ Textual and testable on their own:
   never asks;
 * when the save meets a file that changed on disk, the edit is kept as :attr:`pending` and the
   caller offers :meth:`reload_and_reapply` (load the other version, re-apply the edit on top)
-  or :meth:`save_as_copy` (keep editing a copy next to the file); no edit is lost either way.
+  or :meth:`save_as_copy` (keep editing a copy next to the file); no edit is lost either way;
+* a big map (:attr:`Session.background`) is analysed off the event loop: every edit is also
+  queued for a *shadow* copy of the map that only the analysing thread reads and changes
+  (:meth:`analyse_in_background`), so the map being edited is never read half-changed and
+  what the analysis caches on a map is never computed from a map that changed under it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +28,10 @@ from conceptmap import api
 from conceptmap.errors import FileChangedError
 from conceptmap.model import Change, ConceptMap, Edit
 
-__all__ = ["Session", "copy_name"]
+__all__ = ["BACKGROUND_FROM", "Session", "copy_name"]
+
+#: maps with at least this many concepts and propositions are analysed in a thread
+BACKGROUND_FROM = 20_000
 
 T = TypeVar("T")
 
@@ -99,7 +108,12 @@ class Session:
     """A map file open for editing, with the analysis of its current state."""
 
     def __init__(
-        self, path: str | Path, *, as_of: dt.date | None = None, settings: Any = None
+        self,
+        path: str | Path,
+        *,
+        as_of: dt.date | None = None,
+        settings: Any = None,
+        background_from: int = BACKGROUND_FROM,
     ) -> None:
         self.file = api.load(path)
         self.as_of = as_of
@@ -110,6 +124,19 @@ class Session:
         #: the edit whose save met a change on disk (waiting for reload or copy)
         self.pending: Edit | None = None
         self.copied_from: Path | None = None
+        m = self.map
+        #: analysed in a thread (see :meth:`analyse_in_background`)
+        self.background = len(m.concepts) + len(m.propositions) >= background_from
+        #: the revision of the map :attr:`analysis` is of (background: it may lag behind)
+        self.analysed_revision: int | None = None
+        self._lock = threading.Lock()
+        #: what the shadow map has yet to take: ("reset", document) or ("edit", Edit)
+        self._queue: list[tuple[str, Any, int]] = []
+        self._shadow: ConceptMap | None = None
+        self._running = False
+        self._warmed = False
+        if self.background:
+            self._queue.append(("reset", m.to_document(), m.revision))
 
     @property
     def map(self) -> ConceptMap:
@@ -124,7 +151,84 @@ class Session:
         self.analysis = api.analyse(
             self.map, settings=self.settings, as_of=self.as_of, cache=self._cache
         )
+        self.analysed_revision = self.map.revision
         return self.analysis
+
+    @property
+    def analysis_current(self) -> bool:
+        """Whether :attr:`analysis` is of the map as it is now."""
+        return self.analysis is not None and self.analysed_revision == self.map.revision
+
+    def analysis_waiting(self) -> bool:
+        """Whether edits wait for the background analysis."""
+        with self._lock:
+            return bool(self._queue)
+
+    def claim_analysis_thread(self) -> bool:
+        """Whether the caller should start the analysing thread now: something is queued and
+        no thread is running (the thread runs until the queue is empty)."""
+        with self._lock:
+            if self._running or not self._queue:
+                return False
+            self._running = True
+            return True
+
+    def analysis_thread_failed(self) -> None:
+        """The analysing thread died: the next edit starts one again, on a fresh shadow
+        (call on the thread that edits the map: it reads it)."""
+        with self._lock:
+            self._running = False
+            self._shadow = None
+            self._queue = [("reset", self.map.to_document(), self.map.revision)]
+
+    def warm_up(self) -> None:
+        """Background thread, once: dump the map without writing it, so that the first save
+        after an edit re-dumps only the records it changed (a cold dump of 10^5 concepts takes
+        seconds; the dump keeps each unchanged record's line)."""
+        if self._warmed:
+            return
+        self._warmed = True
+        # an edit removing a record while it is read: that edit's own save dumps what is left
+        with contextlib.suppress(KeyError, RuntimeError):
+            api.dump_map(self.map)
+
+    def analyse_in_background(self) -> tuple[Any, int] | None:
+        """Analyse the shadow map after taking every queued edit (call from one thread at a
+        time). Returns the analysis and the revision of the edited map it is of, or ``None``
+        when nothing was queued. The caller sets :attr:`analysis` from it on its own thread
+        (:meth:`take_analysis`)."""
+        with self._lock:
+            queue, self._queue = self._queue, []
+            if not queue:
+                self._running = False
+                return None
+        for what, value, _ in queue:
+            if what == "reset":
+                self._shadow = api.ConceptMap.from_document(value)
+                self._cache = api.analysis_cache()
+            else:
+                assert self._shadow is not None
+                self._shadow.apply_edit(_rebased(value, self._shadow))
+        assert self._shadow is not None
+        analysis = api.analyse(
+            self._shadow, settings=self.settings, as_of=self.as_of, cache=self._cache
+        )
+        return analysis, queue[-1][2]
+
+    def take_analysis(self, analysis: Any, revision: int) -> None:
+        """Show the analysis the background thread made of ``revision``."""
+        self.analysis = analysis
+        self.analysed_revision = revision
+
+    def _queue_edit(self, edit: Edit) -> None:
+        if self.background and edit.changes:
+            with self._lock:
+                self._queue.append(("edit", edit, self.map.revision))
+
+    def _queue_reset(self) -> None:
+        if self.background:
+            with self._lock:
+                self._queue.append(("reset", self.map.to_document(), self.map.revision))
 
     # ------------------------------------------------------------------ editing
     def edit(self, name: str, fn: Callable[[ConceptMap], T]) -> T:
@@ -137,6 +241,7 @@ class Session:
         with self.map.transaction(name) as edit:
             result = fn(self.map)
         if edit.changes:
+            self._queue_edit(edit)
             self._save(edit)
         return result
 
@@ -150,7 +255,9 @@ class Session:
         before = _snapshot(self.map)
         name = step()
         if name is not None:
-            self._save(_diff(f"{name} (undo/redo)", before, self.map))
+            edit = _diff(f"{name} (undo/redo)", before, self.map)
+            self._queue_edit(edit)
+            self._save(edit)
         return name
 
     def _save(self, edit: Edit) -> None:
@@ -182,6 +289,7 @@ class Session:
             fresh.map.apply_edit(_rebased(edit, fresh.map))
         self.file = fresh
         self.pending = None
+        self._queue_reset()
         if edit is not None:
             self._save(edit)
             return edit.name

@@ -8,6 +8,8 @@ shown as typed.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from typing import Any
 
 from rich.table import Table
@@ -58,7 +60,12 @@ class FocusBar(Static):
 
 
 class Outline(Tree[tuple[str, str]]):
-    """Concepts by hierarchy level, from the root down; non-tree links marked ⤳."""
+    """Concepts by hierarchy level, from the root down; non-tree links marked ⤳.
+
+    On a map of more than :attr:`LAZY_FROM` concepts a concept's children are added when it
+    is first expanded (or when a jump needs them), so a huge map's outline costs what shows."""
+
+    LAZY_FROM = 2000
 
     def __init__(self, **kw: Any) -> None:
         super().__init__("Concepts", **kw)
@@ -66,27 +73,40 @@ class Outline(Tree[tuple[str, str]]):
         self.guide_depth = 2
         self._signature: tuple[Any, ...] = ()
         self.nodes_by_concept: dict[str, Any] = {}
+        #: lazy mode: nodes whose children are not added yet (node id → filler)
+        self._unfilled: dict[int, Callable[[], None]] = {}
+        self._structure: tuple[object, Any, dict[str, list[str]]] | None = None
+        self._parent_of: Callable[[str], str | None] = lambda cid: None
 
     def show(self, m: api.ConceptMap, analysis: Any) -> None:
         h = api.hierarchy(m)
-        tree_props = set(h.parent_prop.values())
-        extra: dict[str, list[str]] = {}
-        for pid in sorted(m.propositions):
-            if pid not in tree_props:
-                extra.setdefault(m.propositions[pid].source, []).append(pid)
         claims = analysis.claims if analysis is not None else {}
-        sig = (
-            tuple(sorted((c.id, c.label) for c in m.concepts.values())),
-            tuple(sorted((p.id, p.source, p.via, p.target) for p in m.propositions.values())),
-            tuple(sorted((lp.id, lp.label) for lp in m.linking_phrases.values())),
-            tuple(sorted((cid, claims[cid].state) for cid in m.concepts if cid in claims)),
-        )
+        lazy = len(m.concepts) > self.LAZY_FROM
+        if lazy:
+            token = m.derived(("tui", "outline"), object)
+            if self._structure is None or self._structure[0] is not token:
+                self._structure = (token, h, self._extra_links(m, h))
+            extra = self._structure[2]
+            concepts = m.concepts
+            sig: tuple[Any, ...] = (
+                token,
+                tuple((cid, c.state) for cid, c in claims.items() if cid in concepts),
+            )
+        else:
+            extra = self._extra_links(m, h)
+            sig = (
+                tuple(sorted((c.id, c.label) for c in m.concepts.values())),
+                tuple(sorted((p.id, p.source, p.via, p.target) for p in m.propositions.values())),
+                tuple(sorted((lp.id, lp.label) for lp in m.linking_phrases.values())),
+                tuple(sorted((cid, claims[cid].state) for cid in m.concepts if cid in claims)),
+            )
         if sig == self._signature:
             return
         self._signature = sig
         cursor = self.cursor_node.data if self.cursor_node is not None else None
         self.clear()
         self.nodes_by_concept = {}
+        self._unfilled = {}
 
         def label_of(cid: str, via_pid: str | None) -> Text:
             t = Text()
@@ -101,16 +121,10 @@ class Outline(Tree[tuple[str, str]]):
                 t.append_text(state_text(claims[cid].state, short=True))
             return t
 
-        def add(parent: Any, cid: str, via_pid: str | None) -> None:
-            kids = h.children.get(cid, [])
-            links = extra.get(cid, [])
-            node = parent.add(label_of(cid, via_pid), data=("concept", cid), expand=True)
-            if not kids and not links:
-                node.allow_expand = False
-            self.nodes_by_concept[cid] = node
-            for kid in kids:
+        def fill(node: Any, cid: str) -> None:
+            for kid in h.children.get(cid, []):
                 add(node, kid, h.parent_prop.get(kid))
-            for pid in links:
+            for pid in extra.get(cid, []):
                 p = m.propositions[pid]
                 t = Text("⤳ ", style="bold")
                 if p.via:
@@ -120,19 +134,69 @@ class Outline(Tree[tuple[str, str]]):
                     t.append("  cross-link", style="dim")
                 node.add_leaf(t, data=("proposition", pid))
 
+        def add(parent: Any, cid: str, via_pid: str | None) -> None:
+            has_kids = bool(h.children.get(cid)) or bool(extra.get(cid))
+            node = parent.add(label_of(cid, via_pid), data=("concept", cid), expand=not lazy)
+            if not has_kids:
+                node.allow_expand = False
+            self.nodes_by_concept[cid] = node
+            if not has_kids:
+                return
+            if lazy:
+                self._unfilled[node.id] = lambda: fill(node, cid)
+            else:
+                fill(node, cid)
+
+        def parent_of(cid: str) -> str | None:
+            pid = h.parent_prop.get(cid)
+            return m.propositions[pid].source if pid is not None else None
+
+        self._parent_of = parent_of
         for r in h.roots:
             add(self.root, r, None)
         if h.unreachable:
-            lost = self.root.add(Text("not reachable from a root", style="italic"), expand=True)
-            for cid in h.unreachable:
-                if cid not in self.nodes_by_concept:
-                    node = lost.add_leaf(label_of(cid, None), data=("concept", cid))
-                    self.nodes_by_concept[cid] = node
+            lost = self.root.add(Text("not reachable from a root", style="italic"), expand=not lazy)
+
+            def fill_lost() -> None:
+                for cid in h.unreachable:
+                    if cid not in self.nodes_by_concept:
+                        node = lost.add_leaf(label_of(cid, None), data=("concept", cid))
+                        self.nodes_by_concept[cid] = node
+
+            if lazy:
+                self._unfilled[lost.id] = fill_lost
+            else:
+                fill_lost()
+        if lazy and h.roots:  # the main root opens on its first level
+            self._expand(self.nodes_by_concept[h.main_root or h.roots[0]])
         if cursor is not None:
             self.select_data(cursor, scroll=False)
 
+    @staticmethod
+    def _extra_links(m: api.ConceptMap, h: Any) -> dict[str, list[str]]:
+        tree_props = set(h.parent_prop.values())
+        extra: dict[str, list[str]] = {}
+        for pid in sorted(m.propositions):
+            if pid not in tree_props:
+                extra.setdefault(m.propositions[pid].source, []).append(pid)
+        return extra
+
+    def _expand(self, node: Any) -> None:
+        filler = self._unfilled.pop(node.id, None)
+        if filler is not None:
+            filler()
+        node.expand()
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:  # type: ignore[type-arg]
+        filler = self._unfilled.pop(event.node.id, None)
+        if filler is not None:
+            filler()
+
     def select_data(self, data: tuple[str, str], *, scroll: bool = True) -> bool:
         node = self.nodes_by_concept.get(data[1]) if data[0] == "concept" else None
+        if node is None and data[0] == "concept" and self._unfilled:
+            node = self._reveal(data[1])
+            self.get_node_at_line(0)  # lays the new lines out, so the new nodes know theirs
         if node is None:
             return False
         self.move_cursor(node)
@@ -140,19 +204,52 @@ class Outline(Tree[tuple[str, str]]):
             self.scroll_to_node(node, animate=False)
         return True
 
+    def _reveal(self, cid: str) -> Any:
+        """Lazy mode: add the nodes down to ``cid`` (expanding its ancestors)."""
+        path = []
+        at: str | None = cid
+        while at is not None and at not in self.nodes_by_concept and len(path) <= 10_000:
+            path.append(at)
+            at = self._parent_of(at)
+        if at is None:  # not under a root: among the unreachable ones
+            for node_id in list(self._unfilled):
+                lost = self.get_node_by_id(node_id)
+                if lost.data is None:
+                    self._expand(lost)
+            return self.nodes_by_concept.get(cid)
+        self._expand(self.nodes_by_concept[at])
+        for step in reversed(path):
+            node = self.nodes_by_concept.get(step)
+            if node is None:
+                return None
+            if step != cid:
+                self._expand(node)
+        return self.nodes_by_concept.get(cid)
+
 
 class ClaimsTable(DataTable[Any]):
     """Every proposition as "concept — linking phrase → concept" with its state, evidence
-    count and gap score, in hierarchy order."""
+    count and gap score, in hierarchy order.
+
+    A map with more than :attr:`WINDOW` propositions shows a window of that many rows (the
+    subtitle says which); moving the cursor past its end, or jumping to a proposition outside
+    it (search, gaps), moves the window."""
 
     COLUMNS = (("state", "State"), ("gap", "Gap"), ("ev", "Ev"), ("claim", "Proposition"))
+    WINDOW = 200
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
         self._rows: dict[str, tuple[Any, ...]] = {}
+        #: the propositions shown (the window), in order
         self._order: list[str] = []
+        #: every proposition in order, and each one's place in it
+        self._all: list[str] = []
+        self._pos: dict[str, int] = {}
+        self._start = 0
         self._texts: dict[str, Text] = {}
         self._signature: tuple[Any, ...] = ()
+        self._last: tuple[Any, Any] | None = None
 
     def on_mount(self) -> None:
         for key, label in self.COLUMNS:
@@ -166,9 +263,22 @@ class ClaimsTable(DataTable[Any]):
         )
         if sig != self._signature:
             self._signature = sig
-            self._texts, ids = self._layout(m)
-        else:
-            ids = self._order
+            self._texts, self._all = self._layout(m)
+            self._pos = {pid: i for i, pid in enumerate(self._all)}
+        self._last = (m, analysis)
+        self._show_window(m, analysis)
+
+    def _show_window(self, m: api.ConceptMap, analysis: Any) -> None:
+        total = len(self._all)
+        self._start = max(0, min(self._start, total - self.WINDOW))
+        ids = (
+            self._all[self._start : self._start + self.WINDOW] if total > self.WINDOW else self._all
+        )
+        self.border_subtitle = (
+            f"rows {self._start + 1:,}–{self._start + len(ids):,} of {total:,} · / searches"
+            if total > self.WINDOW
+            else None
+        )
         claims = analysis.claims if analysis is not None else {}
         rows: dict[str, tuple[Any, ...]] = {}
         for pid in ids:
@@ -188,10 +298,40 @@ class ClaimsTable(DataTable[Any]):
             cursor = self.cursor_pid
             self.clear()
             for pid in ids:
-                self.add_row(*self._cells(rows[pid]), self._texts[pid], key=pid)
+                self.add_row(*self._cells(rows[pid]), self._text(m, pid), key=pid)
+            self._rows, self._order = rows, ids
             if cursor in rows:
                 self.select_pid(cursor, scroll=False)
         self._rows, self._order = rows, ids
+
+    def _text(self, m: api.ConceptMap, pid: str) -> Text:
+        text = self._texts.get(pid)
+        if text is None:  # a big map: texts are made for the rows shown
+            h = api.hierarchy(m)
+            text = self._texts[pid] = Text(_one_line(m.proposition_text(pid)))
+            if pid in h.cross_links:
+                text.append("  ⤳", style="bold")
+        return text
+
+    def _move_window(self, pid: str) -> None:
+        """Show the window around ``pid``."""
+        if self._last is None:
+            return
+        self._start = self._pos[pid] - self.WINDOW // 2
+        self._show_window(*self._last)
+
+    def action_cursor_down(self) -> None:
+        row = self.cursor_row
+        if row == len(self._order) - 1 and self._start + len(self._order) < len(self._all):
+            self.select_pid(self._all[self._start + row + 1])
+            return
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row == 0 and self._start > 0:
+            self.select_pid(self._all[self._start - 1])
+            return
+        super().action_cursor_up()
 
     @staticmethod
     def _cells(row: tuple[Any, ...]) -> tuple[Text, Text, Text]:
@@ -202,19 +342,21 @@ class ClaimsTable(DataTable[Any]):
             Text(str(ev), justify="right"),
         )
 
-    @staticmethod
-    def _layout(m: api.ConceptMap) -> tuple[dict[str, Text], list[str]]:
-        """Each proposition's text and the hierarchy order (only when the structure changed)."""
+    def _layout(self, m: api.ConceptMap) -> tuple[dict[str, Text], list[str]]:
+        """Each proposition's text (on a big map: made when shown) and the hierarchy order
+        (only when the structure changed)."""
         h = api.hierarchy(m)
         big = len(h.level) + 1
         texts: dict[str, Text] = {}
         keys: dict[str, tuple[Any, ...]] = {}
+        lazy = len(m.propositions) > self.WINDOW
         for pid, p in m.propositions.items():
             plain = _one_line(m.proposition_text(pid))
-            text = Text(plain)
-            if pid in h.cross_links:
-                text.append("  ⤳", style="bold")
-            texts[pid] = text
+            if not lazy:
+                text = Text(plain)
+                if pid in h.cross_links:
+                    text.append("  ⤳", style="bold")
+                texts[pid] = text
             keys[pid] = (h.level.get(p.source, big), h.level.get(p.target, big), plain, pid)
         return texts, sorted(keys, key=keys.__getitem__)
 
@@ -228,6 +370,8 @@ class ClaimsTable(DataTable[Any]):
         return None
 
     def select_pid(self, pid: str, *, scroll: bool = True) -> bool:
+        if pid not in self._rows and pid in self._pos:
+            self._move_window(pid)
         if pid not in self._rows:
             return False
         self.move_cursor(row=self.get_row_index(pid), scroll=scroll)
@@ -272,10 +416,26 @@ class GapPanel(OptionList):
         #: the option of each (rank, row) shown, reused while it reads the same
         self._rows: dict[tuple[int, tuple[Any, ...]], Option] = {}
 
-    def show(self, m: api.ConceptMap, analysis: Any) -> None:
-        gaps = list(analysis.gaps) if analysis is not None else []
-        top = gaps[: self.LIMIT]
-        today = analysis.as_of if analysis is not None else None
+    def show(self, m: api.ConceptMap, analysis: Any, *, analysing: bool = False) -> None:
+        """``analysing``: a newer analysis is on its way (a big map is analysed in a thread);
+        until the first arrives the panel says so. Claims an edit removed since are left out."""
+        if analysis is None:
+            self.border_subtitle = "analysing…"
+            if self._shown != [("-analysing-",)]:
+                self._shown = [("-analysing-",)]
+                self.clear_options()
+                self.add_option(
+                    Option(Text("analysing the map…", style="italic"), id="-none-", disabled=True)
+                )
+            return
+        gaps = analysis.gaps
+        if analysing:  # an edit may have removed some since
+            props, concepts = m.propositions, m.concepts
+            live = (c for c in gaps if c.id in props or c.id in concepts)
+            top = list(itertools.islice(live, self.LIMIT))
+        else:
+            top = gaps[: self.LIMIT]
+        today = analysis.as_of
         rows = [
             (
                 c.id,
@@ -292,7 +452,7 @@ class GapPanel(OptionList):
             f"{len(gaps)} gaps"
             if len(gaps) <= self.LIMIT
             else f"top {self.LIMIT} of {len(gaps)} gaps"
-        )
+        ) + (" · analysing…" if analysing else "")
         if rows == self._shown and self.option_count:
             return
         self._shown = rows
