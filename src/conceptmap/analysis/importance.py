@@ -298,15 +298,23 @@ def importance_pass(
     props, concepts = m.propositions, m.concepts
     build = ImportanceParts.build
     out: dict[str, ImportanceParts] = {}
+    parts: dict[str, tuple[float, float, bool]] = {}  # concept → its structural parts
     for cid in m.claim_ids():
         p = props.get(cid)
         if p is not None:
             rating = p.importance
-            a, b = structure[p.source], structure[p.target]
-            pr = (a.pagerank_pct + b.pagerank_pct) / 2
-            bc = (a.betweenness_pct + b.betweenness_pct) / 2
-            art_part = (int(a.articulation) + int(b.articulation)) / 2
-            art = a.articulation or b.articulation
+            a = parts.get(p.source)
+            if a is None:
+                sa = structure[p.source]
+                a = parts[p.source] = (sa.pagerank_pct, sa.betweenness_pct, sa.articulation)
+            b = parts.get(p.target)
+            if b is None:
+                sb = structure[p.target]
+                b = parts[p.target] = (sb.pagerank_pct, sb.betweenness_pct, sb.articulation)
+            pr = (a[0] + b[0]) / 2
+            bc = (a[1] + b[1]) / 2
+            art_part = (int(a[2]) + int(b[2])) / 2
+            art = a[2] or b[2]
         else:
             rating = concepts[cid].importance
             c = structure[cid]
