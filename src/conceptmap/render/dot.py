@@ -122,8 +122,11 @@ class DotOptions:
 @functools.lru_cache(maxsize=8192)
 def wrap_label(text: str, width: int = 22) -> str:
     """``text`` wrapped to lines of about ``width`` characters, keeping its own line breaks."""
-    if len(text) <= width and "\n" not in text and "\r" not in text:
-        return text.strip()
+    if "\n" not in text and "\r" not in text:  # one line (most labels)
+        if len(text) <= width:
+            return text.strip()
+        raw = text.strip()
+        return raw if len(raw) <= width else "\n".join(_wrap_line(raw, width))
     lines: list[str] = []
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         raw = raw.strip()
@@ -145,7 +148,8 @@ def _wrap_line(raw: str, width: int) -> list[str]:
     greedily here (each line ends at the last space that leaves it at most ``width`` long: the
     lines textwrap gives), several times faster. Anything else goes to textwrap."""
     if (
-        "  " not in raw
+        raw
+        and "  " not in raw
         and raw[0] != " " != raw[-1]
         and _ODD_SPACE.search(raw) is None
         # a word of other (Unicode) spaces counts as a space for textwrap's dropping
@@ -526,9 +530,32 @@ def map_to_dot(
     return "\n".join(out)
 
 
+# Stands for the map id in the legend's lines, which are written once and then given the id
+# of each map (escaping is character by character, so escaping the id alone is the same).
+_MAP_ID = "cmLegendMapIdSentinel"
+
+
+@functools.cache
+def _legend_cluster() -> tuple[str, ...]:
+    return tuple(_legend_lines(_MAP_ID))
+
+
 def _legend(mid: str, level: Mapping[str, int], names: Mapping[str, str]) -> list[str]:
     """A cluster explaining the states, staleness, examples and cross-links, put under the
     deepest level of the map by one invisible edge."""
+    mid_text = mid if _PLAIN.fullmatch(mid) else dot_string(mid)
+    lines = [line.replace(_MAP_ID, mid_text) for line in _legend_cluster()]
+    if level:
+        # the first in id order of the deepest concepts (max over the sorted ids, found
+        # without sorting them)
+        bottom = max(level.values())
+        deepest = min(c for c, lv in level.items() if lv == bottom)
+        lines.append(f"  {names[deepest]} -> legend0 [style=invis];")
+    return lines
+
+
+def _legend_lines(mid: str) -> list[str]:
+    """The legend's cluster for the map ``mid``."""
     lines = [
         "  subgraph cluster_legend {",
         "    graph "
@@ -612,12 +639,6 @@ def _legend(mid: str, level: Mapping[str, int], names: Mapping[str, str]) -> lis
         + ";"
     )
     lines.append("  }")
-    if level:
-        # the first in id order of the deepest concepts (max over the sorted ids, found
-        # without sorting them)
-        bottom = max(level.values())
-        deepest = min(c for c, lv in level.items() if lv == bottom)
-        lines.append(f"  {names[deepest]} -> {keys[0]} [style=invis];")
     return lines
 
 
