@@ -166,7 +166,7 @@ def run_maps(
     """The entries of ``paths``, in the order given, analysed by ``jobs`` worker processes
     (``1``: in this process). ``progress(n)`` is called after each map.
 
-    Only a few chunks are in flight at a time (two per worker), and the next is handed out
+    Only a few chunks are in flight at a time (four per worker), and the next is handed out
     when the first in line is taken: results never pile up in this process ahead of the one
     being consumed, whatever order the workers finish in, and the entries come out in the
     order given. (``Executor.map`` submits every chunk at once, so a fast pool and a slow
@@ -192,7 +192,9 @@ def run_maps(
                 pending.append(pool.submit(_analyse_chunk, paths[start : start + chunk], job))
 
         try:
-            for _ in range(2 * workers):  # every worker is forked here, before any result
+            # four chunks per worker: a worker that is a chunk or two ahead of the one the
+            # reader waits for keeps working, and at most 8 × 32 entries wait in memory
+            for _ in range(4 * workers):  # every worker is forked here, before any result
                 hand_out()
             while pending:
                 entries = pending.popleft().result()
