@@ -16,7 +16,7 @@ from pathlib import Path
 
 from conceptmap.errors import UsageError
 from conceptmap.model import ConceptMap
-from conceptmap.render.dot import ClaimMark, DotOptions, map_to_dot, node_names
+from conceptmap.render.dot import ClaimMark, DotOptions, collector_paused, map_to_dot, node_names
 from conceptmap.render.graphviz import choose_layout, plain_positions, run_graphviz
 
 __all__ = [
@@ -67,7 +67,8 @@ def build_marks(
     from conceptmap.analysis import analyse
     from conceptmap.render.marks import marks_from_analysis
 
-    return marks_from_analysis(m, analyse(m, as_of=as_of), redact=redact)
+    with collector_paused():
+        return marks_from_analysis(m, analyse(m, as_of=as_of), redact=redact)
 
 
 def export_bytes(
