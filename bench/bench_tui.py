@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -176,15 +177,13 @@ async def big_keypresses(path: Path, runs: int) -> dict[str, list[float]]:
             )
             app.action_focus_gaps()
             was = gaps.highlighted
-            times["busy"].append(  # while the thread analyses the edit
-                await key_to_frame(app, "down", lambda was=was: gaps.highlighted != was)
-            )
-            busy = not app.session.analysis_current
+            busy = not app.session.analysis_current  # the thread is analysing the edit
+            took = await key_to_frame(app, "down", lambda was=was: gaps.highlighted != was)
+            if busy:
+                times["busy"].append(took)
             while not app.session.analysis_current:
                 await asyncio.sleep(0.01)
             times["analysed"].append(time.perf_counter() - t0)
-            if not busy:
-                times["busy"].pop()  # the analysis was done before the key: not a busy key
     return times
 
 
@@ -235,12 +234,12 @@ def startup(path: Path) -> float:
     return t1 - t0
 
 
-async def keypresses(path: Path, runs: int) -> list[float]:
+async def keypresses(path: Path, runs: int) -> tuple[list[float], list[float]]:
     from conceptmap.tui.app import ConceptmapApp
     from conceptmap.tui.widgets.panels import GapPanel
 
     app = ConceptmapApp(path, watch_seconds=0)
-    times = []
+    times, cpu = [], []
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         claims = sorted(app.session.map.propositions)
@@ -252,14 +251,15 @@ async def keypresses(path: Path, runs: int) -> list[float]:
             app.focused.insert_text_at_cursor(f"person {i}")  # type: ignore[union-attr]
             await pilot.pause()
             before = app.session.analysis
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             await pilot.press("enter")
             while app.session.analysis is before:
                 await pilot.pause(0.001)
             gaps = app.screen.query_one(GapPanel)
             assert gaps.option_count > 0
             times.append(time.perf_counter() - t0)
-    return times
+            cpu.append(time.process_time() - c0)
+    return times, cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         starts = [startup(demo) for _ in range(args.runs)]
         big = Path(tmp) / "big.cmap.json"
         big.write_bytes(generate(1000))
-        presses = asyncio.run(keypresses(big, args.runs * 3))
+        presses, cpu = asyncio.run(keypresses(big, args.runs * 3))
     results = {"startup": statistics.median(starts), "keypress": statistics.median(presses)}
     print(
         f"start-up to a filled gap panel (demo map): median {results['startup'] * 1000:.0f} ms "
@@ -283,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"evidence keypress to refreshed gap panel (1,000 concepts): median "
         f"{results['keypress'] * 1000:.0f} ms over {len(presses)} edits, "
-        f"max {max(presses) * 1000:.0f} ms (target {TARGETS['keypress'] * 1000:.0f} ms)"
+        f"max {max(presses) * 1000:.0f} ms (target {TARGETS['keypress'] * 1000:.0f} ms); "
+        f"CPU {statistics.median(cpu) * 1000:.0f} ms of it (load average "
+        f"{os.getloadavg()[0]:.1f})"
     )
     return 0 if all(results[k] <= TARGETS[k] for k in TARGETS) else 1
 

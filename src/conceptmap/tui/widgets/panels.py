@@ -82,24 +82,16 @@ class Outline(Tree[tuple[str, str]]):
         h = api.hierarchy(m)
         claims = analysis.claims if analysis is not None else {}
         lazy = len(m.concepts) > self.LAZY_FROM
-        if lazy:
-            token = m.derived(("tui", "outline"), object)
-            if self._structure is None or self._structure[0] is not token:
-                self._structure = (token, h, self._extra_links(m, h))
-            extra = self._structure[2]
-            concepts = m.concepts
-            sig: tuple[Any, ...] = (
-                token,
-                tuple((cid, c.state) for cid, c in claims.items() if cid in concepts),
-            )
-        else:
-            extra = self._extra_links(m, h)
-            sig = (
-                tuple(sorted((c.id, c.label) for c in m.concepts.values())),
-                tuple(sorted((p.id, p.source, p.via, p.target) for p in m.propositions.values())),
-                tuple(sorted((lp.id, lp.label) for lp in m.linking_phrases.values())),
-                tuple(sorted((cid, claims[cid].state) for cid in m.concepts if cid in claims)),
-            )
+        # a value the map keeps until its concepts, linking phrases or propositions change
+        token = m.derived(("tui", "outline"), object)
+        if self._structure is None or self._structure[0] is not token:
+            self._structure = (token, h, self._extra_links(m, h))
+        extra = self._structure[2]
+        concepts = m.concepts
+        sig: tuple[Any, ...] = (
+            token,
+            tuple((cid, c.state) for cid, c in claims.items() if cid in concepts),
+        )
         if sig == self._signature:
             return
         self._signature = sig
@@ -236,7 +228,7 @@ class ClaimsTable(DataTable[Any]):
     it (search, gaps), moves the window."""
 
     COLUMNS = (("state", "State"), ("gap", "Gap"), ("ev", "Ev"), ("claim", "Proposition"))
-    WINDOW = 200
+    WINDOW = 1500
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
