@@ -190,18 +190,7 @@ def _one_item(e: Evidence, as_of: dt.date, cfg: EvidenceSettings) -> ClaimEviden
     r0, s0 = _fuse_one(stance, w0)
     level = KIND_LEVEL[kind]
     (say_r, say_s), (do_r, do_s) = ((ZERO, ZERO), (r, s)) if level >= 4 else ((r, s), (ZERO, ZERO))
+    # r, s, r0, s0, count, newest, newest_half_life, max_level, say, do, half_lives
     return ClaimEvidence(
-        r=r,
-        s=s,
-        r0=r0,
-        s0=s0,
-        count=1,
-        newest=e.date,
-        newest_half_life=hl,
-        max_level=max(0, level),
-        say_r=say_r,
-        say_s=say_s,
-        do_r=do_r,
-        do_s=do_s,
-        half_lives=(hl,),
+        r, s, r0, s0, 1, e.date, hl, max(0, level), say_r, say_s, do_r, do_s, (hl,)
     )

@@ -42,6 +42,11 @@ def _summary(items: list[Evidence], redactor: Redactor) -> str:
     """The evidence summary of one claim's items (in id order)."""
     if not items:
         return "no evidence yet"
+    if len(items) == 1:  # most claims with evidence have one item so far
+        e = items[0]
+        word = {"supports": "for", "contradicts": "against"}.get(e.stance)
+        said = f"1 {word} ({e.kind})" if word else ""
+        return f"{said}; newest {e.date.isoformat()}; from {redactor.source(e.source)}"
     parts = []
     for stance, word in (("supports", "for"), ("contradicts", "against")):
         kinds: dict[str, int] = {}  # kind → items (a Counter, without its cost per claim)
