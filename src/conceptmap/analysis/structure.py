@@ -9,7 +9,6 @@ Pelkey 2018), and the shape spoke/chain/net (Kinchin, Hay & Adams 2000). Depths 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from conceptmap.analysis.results import (
@@ -46,13 +45,16 @@ def _label_key(label: str) -> str:
 def duplicate_groups(m: ConceptMap) -> list[list[str]]:
     """Concepts whose labels differ only in case, spacing or punctuation, grouped (each group
     sorted by id, groups by their first id)."""
-    groups: dict[str, list[str]] = defaultdict(list)
+    first: dict[str, str] = {}  # key → the first concept with it
+    groups: dict[str, list[str]] = {}  # only the keys met again (most labels are unique)
     concepts = m.concepts
     for cid in sorted(concepts):
         label = concepts[cid].label
         key = _label_key(label) or " ".join(label.casefold().split())
-        groups[key].append(cid)
-    return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+        seen = first.setdefault(key, cid)
+        if seen != cid:
+            groups.setdefault(key, [seen]).append(cid)
+    return sorted(groups.values(), key=lambda g: g[0])
 
 
 def map_shape(m: ConceptMap, h: Hierarchy) -> str:
