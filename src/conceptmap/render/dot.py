@@ -140,10 +140,6 @@ def wrap_label(text: str, width: int = 22) -> str:
     return "\n".join(lines)
 
 
-# textwrap's whitespace other than the space and the line breaks (already split off)
-_ODD_SPACE = re.compile(r"[\t\x0b\x0c]")
-
-
 def _wrap_line(raw: str, width: int) -> list[str]:
     """``textwrap.wrap(raw, width, break_long_words=True, break_on_hyphens=False) or [""]``.
 
@@ -154,7 +150,9 @@ def _wrap_line(raw: str, width: int) -> list[str]:
         raw
         and "  " not in raw
         and raw[0] != " " != raw[-1]
-        and _ODD_SPACE.search(raw) is None
+        and "\t" not in raw
+        and "\x0b" not in raw
+        and "\x0c" not in raw
         # a word of other (Unicode) spaces counts as a space for textwrap's dropping
         and (raw.isascii() or not any(w.isspace() for w in raw.split(" ")))
     ):
@@ -184,12 +182,13 @@ _ESCAPED = re.compile(r'[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff&\\"]')
 
 
 def _q(text: str) -> str:
-    flat = text.replace("\n", "")
+    multiline = "\n" in text
+    flat = text.replace("\n", "") if multiline else text
     # printable: no controls and no surrogates (a quicker scan than the regex, for long text)
     if (flat.isprintable() and "&" not in flat and "\\" not in flat and '"' not in flat) or (
         _ESCAPED.search(text) is None
     ):
-        return '"' + text.replace("\n", "\\n") + '"'
+        return '"' + text.replace("\n", "\\n") + '"' if multiline else f'"{text}"'
     return f'"{dot_string(text)}"'
 
 
