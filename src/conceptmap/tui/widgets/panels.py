@@ -50,7 +50,13 @@ def plan_text(item: Any, today: Any, *, long: bool = False) -> Text:
 class FocusBar(Static):
     """The focus question, large and first: every map answers one question."""
 
+    _shown: tuple[str, str, str] | None = None
+
     def show(self, m: api.ConceptMap, path: str) -> None:
+        key = (m.focus_question, m.title, path)
+        if key == self._shown:
+            return  # an update lays the whole screen out again: only when it reads otherwise
+        self._shown = key
         t = Text()
         q = _one_line(m.focus_question) or "(no focus question yet: press f to write one)"
         t.append("Focus question: ", style="bold")
