@@ -51,7 +51,7 @@ _no_evidence: tuple[OpinionSettings | None, Opinion | None] = (None, None)
 def _opinion(r: float, s: float, cfg: OpinionSettings) -> Opinion:
     total = r + s + cfg.prior_weight
     b, d, u = r / total, s / total, cfg.prior_weight / total
-    return Opinion(r=r, s=s, b=b, d=d, u=u, P=b + cfg.base_rate * u)
+    return Opinion(r, s, b, d, u, b + cfg.base_rate * u)  # r, s, b, d, u, P
 
 
 def degree_of_conflict(say: Opinion, do: Opinion) -> float:

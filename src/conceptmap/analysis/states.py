@@ -75,9 +75,7 @@ def states_pass(
     # without evidence a claim is unsupported and never stale, whatever its opinion
     nothing = ClaimState(state=State.unsupported, stale=False)
     return {
-        cid: ClaimState(
-            state=state_of(opinions[cid], ev.count, cfg), stale=is_stale(ev, as_of, cfg)
-        )
+        cid: ClaimState(state_of(opinions[cid], ev.count, cfg), is_stale(ev, as_of, cfg))
         if ev.count
         else nothing
         for cid, ev in evidence.items()
