@@ -229,12 +229,13 @@ class ClaimsTable(DataTable[Any]):
     """Every proposition as "concept — linking phrase → concept" with its state, evidence
     count and gap score, in hierarchy order.
 
-    A map with more than :attr:`WINDOW` propositions shows a window of that many rows (the
+    A map with more than :attr:`WINDOW_FROM` propositions shows a window of :attr:`WINDOW` rows (the
     subtitle says which); moving the cursor past its end, or jumping to a proposition outside
     it (search, gaps), moves the window."""
 
     COLUMNS = (("state", "State"), ("gap", "Gap"), ("ev", "Ev"), ("claim", "Proposition"))
-    WINDOW = 1500
+    WINDOW_FROM = 1500
+    WINDOW = 300
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kw)
@@ -268,13 +269,12 @@ class ClaimsTable(DataTable[Any]):
 
     def _show_window(self, m: api.ConceptMap, analysis: Any) -> None:
         total = len(self._all)
-        self._start = max(0, min(self._start, total - self.WINDOW))
-        ids = (
-            self._all[self._start : self._start + self.WINDOW] if total > self.WINDOW else self._all
-        )
+        windowed = total > self.WINDOW_FROM
+        self._start = max(0, min(self._start, total - self.WINDOW)) if windowed else 0
+        ids = self._all[self._start : self._start + self.WINDOW] if windowed else self._all
         self.border_subtitle = (
             f"rows {self._start + 1:,}–{self._start + len(ids):,} of {total:,} · / searches"
-            if total > self.WINDOW
+            if windowed
             else None
         )
         claims = analysis.claims if analysis is not None else {}
@@ -347,7 +347,7 @@ class ClaimsTable(DataTable[Any]):
         big = len(h.level) + 1
         texts: dict[str, Text] = {}
         keys: dict[str, tuple[Any, ...]] = {}
-        lazy = len(m.propositions) > self.WINDOW
+        lazy = len(m.propositions) > self.WINDOW_FROM
         for pid, p in m.propositions.items():
             plain = _one_line(m.proposition_text(pid))
             if not lazy:
