@@ -174,11 +174,8 @@ def structure_pass(
     h = hierarchy(m)
     cfg = settings.structure
     states = states or {}
-    valid = sum(
-        1
-        for pid in m.propositions
-        if pid not in states or states[pid].state is not State.contradicted
-    )
+    contradicted = {pid for pid, st in states.items() if st.state is State.contradicted}
+    valid = sum(1 for pid in m.propositions if pid not in contradicted)
     examples = sum(1 for c in m.concepts.values() if c.example)
     levels = h.depth
     ng = NovakGowinScore(

@@ -96,12 +96,15 @@ def marks_from_analysis(
                 head += f", {STALE_GLYPH} stale"
             known = heads[(c.state, stale)] = (state, head)
         state, head = known
-        items = items_of.get(cid, [])
-        said = _summary(items, redactor)
         reason = c.reason
-        if redact:  # the sentence may name a source
-            for e in items:
-                reason = reason.replace(e.source, redactor.source(e.source))
+        items = items_of.get(cid)
+        if items:
+            said = _summary(items, redactor)
+            if redact:  # the sentence may name a source
+                for e in items:
+                    reason = reason.replace(e.source, redactor.source(e.source))
+        else:
+            said = "no evidence yet"
         summary = f"{c.text}\n{head}: {reason}\nEvidence: {said}"
         out[cid] = _mark(state, stale, summary, c.evidence_count)
     return out
