@@ -259,7 +259,7 @@ def read_baseline(path: str | os.PathLike[str]) -> set[tuple[str, str]]:
 # ---------------------------------------------------------------------- the document
 
 
-_TOP_KEYS = (
+_TOP_KEYS = (  # the fields of summary.top_gaps, in order: path and map_id first
     "path",
     "map_id",
     "id",
@@ -349,7 +349,7 @@ class ReportSummary:
         self.claims += e["claims"]
         self._debt += e["debt"]
         candidates = [
-            {k: ({"path": e["path"], "map_id": e["map_id"]} | c)[k] for k in _TOP_KEYS}
+            {"path": e["path"], "map_id": e["map_id"], **{k: c[k] for k in _TOP_KEYS[2:]}}
             for c in e["gaps"]
         ]
         # the same as sorting every map's gaps and taking the first `top` (a stable sort of
