@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.screen import ModalScreen
@@ -115,7 +116,19 @@ class ConceptmapApp(App[None]):
             self.set_interval(self._watch_seconds, self.check_disk)
 
     def first_show(self) -> None:
-        """Fill the main screen (called once it is composed)."""
+        """Fill the main screen (called once it is composed). A big map's first frame comes
+        first (the outline and the propositions of 10^5 concepts take seconds to lay out)."""
+        s = self.session
+        if s.background:
+            screen = self.get_screen_main()
+            screen.query_one(FocusBar).show(s.map, str(s.path))
+            screen.query_one(GapPanel).show(s.map, None)
+            screen.query_one(DetailPane).update(Text("opening the map…", style="italic"))
+            self.call_after_refresh(self._fill)
+        else:
+            self._fill()
+
+    def _fill(self) -> None:
         self.refresh_views(detail=False)  # the jump below shows the detail
         m = self.session.map
         a = self.session.analysis
