@@ -462,9 +462,10 @@ def gap_report(
 def report_paths(paths: Iterable[str | os.PathLike[str]], **options: Any) -> Any:
     """The batch gap report over the maps named by ``paths`` (files as given, folders searched
     recursively; each file once): a :class:`conceptmap.report.batch.ReportResult` with the
-    text, the exit code and the error lines. Options as
+    exit code, the error lines and the text — empty when ``output`` is given, since the
+    report is then streamed there map by map. Options as
     :func:`conceptmap.report.batch.make_report` (fmt, as_of, top, config, overrides, redact,
-    fail_on, baseline, jobs, progress, started)."""
+    fail_on, baseline, jobs, progress, started, history, output)."""
     from conceptmap.report.batch import make_report
 
     given = list(paths)
