@@ -183,3 +183,35 @@ def test_two_maps_with_one_cache_keep_apart() -> None:
     assert incremental(one, cache, DAY) == full(one, DAY)
     assert incremental(two, cache, DAY) == full(two, DAY)
     assert incremental(one, cache, DAY) == full(one, DAY)
+
+
+def test_a_stopped_analysis_leaves_the_cache_giving_the_full_analysis() -> None:
+    import pytest
+
+    from conceptmap.analysis.pipeline import AnalysisStopped
+
+    m = base_map()
+    cache = AnalysisCache()
+    analyse(m, as_of=DAY, cache=cache)
+    pids = sorted(m.propositions)
+    for stop_at in range(1, 8):  # stop at each step in turn, after an evidence edit
+        m.add_evidence(pids[stop_at % len(pids)], kind="survey", stance="supports",
+                       source=f"s{stop_at}", date=DAY)  # fmt: skip
+        asked: list[int] = []
+
+        def stop(stop_at: int = stop_at, asked: list[int] = asked) -> bool:
+            asked.append(1)
+            return len(asked) >= stop_at
+
+        cache.stop = stop
+        try:
+            analyse(m, as_of=DAY, cache=cache)
+        except AnalysisStopped:
+            pass
+        else:
+            assert stop_at > len(asked), "it ran to the end without being told to stop"
+        cache.stop = None
+        assert incremental(m, cache, DAY) == full(m, DAY)
+    cache.stop = lambda: True
+    with pytest.raises(AnalysisStopped):
+        analyse(m, as_of=DAY, cache=cache)

@@ -794,6 +794,16 @@ def full_analysis(path: Path) -> dict:  # type: ignore[type-arg]
     return api.analyse(on_disk(path), as_of=AS_OF).model_dump()
 
 
+async def analysis_landed(app: ConceptmapApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the analysing thread to hand over the analysis of the map as it is now."""
+    for _ in range(6000):  # a guard against a thread that never answers, not a timing
+        if app.session.analysis_current and not app.session.analysis_waiting():
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the analysis never landed")
+
+
 async def test_a_big_map_is_analysed_in_a_thread_and_every_edit_is_saved_at_once(
     small_map_file: Path,
 ) -> None:
@@ -801,8 +811,7 @@ async def test_a_big_map_is_analysed_in_a_thread_and_every_edit_is_saved_at_once
     app = ConceptmapApp(small_map_file, as_of=AS_OF, watch_seconds=0, background_from=1)
     async with app.run_test(size=SIZE) as pilot:
         assert app.session.background
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await analysis_landed(app, pilot)
         gaps = app.screen.query_one(GapPanel)
         assert app.session.analysis_current
         assert app.session.analysis.model_dump() == full_analysis(small_map_file)
@@ -821,8 +830,7 @@ async def test_a_big_map_is_analysed_in_a_thread_and_every_edit_is_saved_at_once
             # on disk at once, whether or not its analysis has landed
             assert who in {e.source for e in on_disk(small_map_file).evidence_for(pid)}
         await pilot.press("u")  # undo goes to the shadow map too
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await analysis_landed(app, pilot)
         assert {e.source for e in on_disk(small_map_file).evidence_for(pid)} == {"Ana", "Ben"}
         assert app.session.analysis_current
         assert app.session.analysis.model_dump() == full_analysis(small_map_file)

@@ -29,7 +29,16 @@ from conceptmap.analysis.results import Analysis, ClaimResult, State
 from conceptmap.analysis.settings import Settings
 from conceptmap.model import ConceptMap
 
-__all__ = ["PASSES", "AnalysisCache", "Context", "Pass", "analyse", "register", "run_passes"]
+__all__ = [
+    "PASSES",
+    "AnalysisCache",
+    "AnalysisStopped",
+    "Context",
+    "Pass",
+    "analyse",
+    "register",
+    "run_passes",
+]
 
 
 @dataclass
@@ -303,6 +312,10 @@ class _Claim:
     forecast: Any
 
 
+class AnalysisStopped(Exception):
+    """The analysis was asked to stop (:attr:`AnalysisCache.stop`) and did."""
+
+
 class AnalysisCache:
     """What the last analysis of a map leaves for the next one (see :func:`analyse`).
 
@@ -320,11 +333,20 @@ class AnalysisCache:
       read every claim's belief, and are quick); so does the ranking of the results.
 
     Settings or the date changing starts afresh. Not thread-safe: one analysis at a time.
+    ``stop``, when set, is asked between the steps (and every few thousand claims): once it
+    says yes the analysis raises :class:`AnalysisStopped` (or ``stop`` raises its own
+    exception): a program quitting while a thread analyses a huge map need not wait for the
+    end. What the cache keeps stays consistent either way.
     """
 
     def __init__(self) -> None:
         self._basis: tuple[Settings, dt.date] | None = None
+        self.stop: Callable[[], bool] | None = None
         self._reset()
+
+    def _check(self) -> None:
+        if self.stop is not None and self.stop():
+            raise AnalysisStopped
 
     def _reset(self) -> None:
         self._token: object = None
@@ -349,6 +371,7 @@ class AnalysisCache:
             self._structure = None
         ctx = Context(m, settings, as_of)
 
+        self._check()
         start = clock()
         items = evidence.evidence_items(m, as_of)
         old, claims_of, fresh = self._claims, {}, {}
@@ -368,7 +391,9 @@ class AnalysisCache:
         st_new = states.states_pass(ev_new, op_new, settings, as_of)
         timings["states"] = clock() - start
         start = clock()
-        for cid, its in fresh.items():
+        for n, (cid, its) in enumerate(fresh.items()):
+            if n % 4096 == 4095:
+                self._check()
             day = _forecast_of(its, st_new[cid], as_of, settings)
             claims_of[cid] = _Claim(its, ev_new[cid], op_new[cid], st_new[cid], day)
         claims_of = {cid: claims_of[cid] for cid in items}
@@ -377,6 +402,7 @@ class AnalysisCache:
         timings["forecast"] = clock() - start
         st_of = {cid: c.state for cid, c in claims_of.items()}
 
+        self._check()
         start = clock()
         ids = m.claim_ids()
         if self._importance is None or self._importance[0] != ids:
@@ -385,6 +411,7 @@ class AnalysisCache:
         imp_of = self._importance[1]
         timings["importance"] = clock() - start
 
+        self._check()
         start = clock()
         meta = m.meta
         contradicted = frozenset(
@@ -396,6 +423,7 @@ class AnalysisCache:
         structure_result = self._structure[1]
         timings["structure"] = clock() - start
 
+        self._check()
         start = clock()
         tau = {cid: c.opinion.b for cid, c in claims_of.items()}
         arg = argumentation.argumentation_pass(m, tau, settings)
@@ -407,7 +435,9 @@ class AnalysisCache:
         start = clock()
         in_contra = _in_contradiction(contradictions)
         old_results, results, out = self._results, {}, {}
-        for cid in ids:
+        for n, cid in enumerate(ids):
+            if n % 4096 == 4095:
+                self._check()
             c, imp = claims_of[cid], imp_of[cid]
             sigma = arg.sigma.get(cid, c.opinion.b)
             inside = cid in in_contra

@@ -9,12 +9,12 @@ through :mod:`conceptmap.api` (via :class:`~conceptmap.tui.session.Session`).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
 from textual.app import App
 from textual.screen import ModalScreen
 from textual.theme import Theme
@@ -188,18 +188,28 @@ class ConceptmapApp(App[None]):
 
     def _analyse_in_background(self) -> None:
         if self.session.claim_analysis_thread():
-            self._analysis_thread()
+            # not a Textual thread worker: it could not be told to stop, and the process
+            # waits for its thread when it ends, so quitting during the first analysis of
+            # 10^5 concepts waited for all of it; this one stops within seconds of the app
+            threading.Thread(target=self._analysis_thread, name="conceptmap-analysis").start()
 
-    @work(thread=True, exit_on_error=False, group="analysis")
     def _analysis_thread(self) -> None:
         """Analyse a big map's queued edits until none is left, handing each analysis to the
         event loop (the map being edited is never read here: see Session)."""
         s = self.session
+
+        def ended() -> bool:
+            return not self.is_running
+
         try:
             s.warm_up()
-            while (out := s.analyse_in_background()) is not None:
+            while (out := s.analyse_in_background(ended)) is not None:
+                if ended():
+                    return
                 self.call_from_thread(self._analysis_landed, *out)
-        except Exception as err:  # shown, and raised again: the worker records it
+        except Exception as err:
+            if not self.is_running:
+                return  # the app ended while the thread worked
             self.call_from_thread(s.analysis_thread_failed)  # it reads the map: on the loop
             self.call_from_thread(
                 self.notify,
@@ -208,7 +218,7 @@ class ConceptmapApp(App[None]):
                 severity="error",
                 timeout=10,
             )
-            raise
+            raise  # and the thread's traceback goes to stderr
 
     def _analysis_landed(self, analysis: Any, revision: int) -> None:
         """A background analysis arrived: redraw what shows it (the cursor stays put)."""

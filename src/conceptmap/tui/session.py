@@ -104,6 +104,10 @@ def _rebased(edit: Edit, m: ConceptMap) -> Edit:
     return Edit(edit.name, changes)
 
 
+class _Stopped(Exception):
+    """The analysing thread was asked to stop."""
+
+
 class Session:
     """A map file open for editing, with the analysis of its current state."""
 
@@ -192,11 +196,14 @@ class Session:
         with contextlib.suppress(KeyError, RuntimeError):
             api.dump_map(self.map)
 
-    def analyse_in_background(self) -> tuple[Any, int] | None:
+    def analyse_in_background(
+        self, stop: Callable[[], bool] | None = None
+    ) -> tuple[Any, int] | None:
         """Analyse the shadow map after taking every queued edit (call from one thread at a
         time). Returns the analysis and the revision of the edited map it is of, or ``None``
-        when nothing was queued. The caller sets :attr:`analysis` from it on its own thread
-        (:meth:`take_analysis`)."""
+        when nothing was queued — or when ``stop()`` said to stop (asked every few seconds at
+        most; the edits taken stay in the shadow, and the next call analyses them). The caller
+        sets :attr:`analysis` from it on its own thread (:meth:`take_analysis`)."""
         with self._lock:
             queue, self._queue = self._queue, []
             if not queue:
@@ -206,13 +213,26 @@ class Session:
             if what == "reset":
                 self._shadow = api.ConceptMap.from_document(value)
                 self._cache = api.analysis_cache()
-            else:
+            elif what == "edit":
                 assert self._shadow is not None
                 self._shadow.apply_edit(_rebased(value, self._shadow))
         assert self._shadow is not None
-        analysis = api.analyse(
-            self._shadow, settings=self.settings, as_of=self.as_of, cache=self._cache
-        )
+
+        def check() -> bool:
+            if stop is not None and stop():
+                raise _Stopped
+            return False
+
+        self._cache.stop = check
+        try:
+            analysis = api.analyse(
+                self._shadow, settings=self.settings, as_of=self.as_of, cache=self._cache
+            )
+        except _Stopped:
+            with self._lock:  # analysed again on the next call
+                self._queue.insert(0, ("again", None, queue[-1][2]))
+                self._running = False
+            return None
         return analysis, queue[-1][2]
 
     def take_analysis(self, analysis: Any, revision: int) -> None:
