@@ -25,12 +25,13 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from conceptmap.errors import FileChangedError, InputError, LockedError
 from conceptmap.formats.native import dump_map, parse_map, read_bytes
 from conceptmap.model import ConceptMap
 
-__all__ = ["MapFile", "atomic_write", "digest_of", "file_lock"]
+__all__ = ["MapFile", "atomic_write", "atomic_writer", "digest_of", "file_lock"]
 
 LOCK_TIMEOUT = 5.0
 
@@ -83,15 +84,17 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(
+@contextlib.contextmanager
+def atomic_writer(
     path: str | os.PathLike[str],
-    data: bytes,
     *,
     expected_digest: str | None = None,
     must_not_exist: bool = False,
     force: bool = False,
-) -> str:
-    """Write ``data`` to ``path`` atomically under the lock; return the new digest.
+) -> Iterator[BinaryIO]:
+    """A binary file that replaces ``path`` atomically, under its lock, when the block ends
+    without an error; on an error nothing is written at ``path`` (the temporary file is
+    removed). For writers that stream their output rather than hold it in memory.
 
     ``expected_digest`` is the digest of the version the caller loaded: if the file on disk
     differs, :class:`FileChangedError` is raised and nothing is written (unless ``force``).
@@ -104,7 +107,7 @@ def atomic_write(
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         with contextlib.suppress(FileNotFoundError):
@@ -131,6 +134,22 @@ def atomic_write(
         if tmp is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+
+
+def atomic_write(
+    path: str | os.PathLike[str],
+    data: bytes,
+    *,
+    expected_digest: str | None = None,
+    must_not_exist: bool = False,
+    force: bool = False,
+) -> str:
+    """Write ``data`` to ``path`` atomically under the lock (:func:`atomic_writer`); return
+    the new digest."""
+    with atomic_writer(
+        path, expected_digest=expected_digest, must_not_exist=must_not_exist, force=force
+    ) as fh:
+        fh.write(data)
     return hashlib.sha256(data).hexdigest()
 
 

@@ -243,41 +243,23 @@ def _writer(fmt: str, top: int) -> Any:
     return HtmlWriter(top)
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 @contextlib.contextmanager
 def _atomic_text(target: Path) -> Iterator[IO[str]]:
-    """A text file that replaces ``target`` when the block ends without an error (written to
-    a temporary file in the same folder, fsynced, renamed under the target's lock, as
-    :func:`conceptmap.formats.storage.atomic_write` does); on an error nothing is written
-    at ``target`` and the temporary file is removed."""
-    from conceptmap.formats.storage import file_lock
+    """A text file that replaces ``target`` when the block ends without an error (the safe
+    save's :func:`~conceptmap.formats.storage.atomic_writer`); on an error nothing is written
+    at ``target``."""
+    from conceptmap.formats.storage import atomic_writer
 
-    folder = target.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    name: str | None = tmp
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as fh:
+    with atomic_writer(target, force=True) as raw:
+        fh = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        try:
             yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o644 & ~mask)
-        with file_lock(target):
-            os.replace(tmp, target)
-            name = None
-            _fsync_dir(folder)
-    finally:
-        if name is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(name)
+            fh.flush()  # a failure here is the error path: nothing is written at target
+        finally:
+            # hand ``raw`` back unclosed; on the error path the temporary file is dropped,
+            # so a flush failing again here changes nothing
+            with contextlib.suppress(OSError, ValueError):
+                fh.detach()
 
 
 class _Spools:
