@@ -10,7 +10,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from conceptmap.analysis import Settings, State, analyse
+from conceptmap.analysis import Settings, State, analyse, importance
 from conceptmap.analysis.argumentation import aggregate, combine, dfquad
 from conceptmap.analysis.forecast import gap_on, turns_gap_on
 from conceptmap.analysis.importance import (
@@ -219,6 +219,49 @@ def test_measures_match_networkx(seed: int) -> None:
     assert ours == pytest.approx([ref_k[i] for i in ids], abs=1e-9)
     art = articulation_points(adj)
     assert {ids[i] for i in np.flatnonzero(art)} == set(nx.articulation_points(ug))
+
+
+def _shape(name: str, n: int) -> nx.Graph:
+    rnd = random.Random(n)
+    g = nx.Graph()
+    g.add_nodes_from(range(n))
+    if name == "chain":
+        g.add_edges_from((i, i + 1) for i in range(n - 1))
+    elif name == "star":
+        g.add_edges_from((0, i) for i in range(1, n))
+    elif name == "tree":
+        g.add_edges_from((rnd.randrange(i), i) for i in range(1, n))
+    elif name == "dense":
+        g.add_edges_from((a, b) for a in range(n) for b in range(a + 1, n) if rnd.random() < 0.4)
+    elif name == "disconnected":  # chains of 7 with chords, a few isolated concepts
+        g.add_edges_from((i, i + 1) for i in range(n - 4) if i % 7 != 6)
+        g.add_edges_from((i, i + 3) for i in range(0, n - 7, 5))
+    return nx.relabel_nodes(g, {i: f"c{i:03d}" for i in g})
+
+
+@pytest.mark.parametrize("name", ["chain", "star", "tree", "dense", "disconnected"])
+@pytest.mark.parametrize("n", [2, 9, 70])
+def test_betweenness_shapes_match_networkx(
+    name: str, n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the sources are searched in chunks (a disjoint union of copies of the graph): the same
+    # figures as networkx for every shape, and the same bits whatever the chunk size
+    g = _shape(name, n)
+    ids, adj = _adjacency(map_of(g))
+    ref = nx.betweenness_centrality(g, normalized=False)
+    assert betweenness(adj, list(range(n))) / 2 == pytest.approx([ref[i] for i in ids], abs=1e-9)
+    for k in sorted({2, 3, 8, n - 1}):  # networkx divides by k − 1
+        if k >= n:
+            continue
+        ours = sampled_betweenness(adj, k, 11)
+        ref_k = nx.betweenness_centrality(g, k=k, seed=random.Random(11), normalized=False)
+        assert ours == pytest.approx([ref_k[i] for i in ids], abs=1e-9)
+        for chunk in (1, 2, 5):
+            monkeypatch.setattr(importance, "CHUNK_EDGES", chunk * max(len(adj.eu), n))
+            assert np.array_equal(sampled_betweenness(adj, k, 11), ours)
+        monkeypatch.undo()
+    art = articulation_points(adj)
+    assert {ids[i] for i in np.flatnonzero(art)} == set(nx.articulation_points(g))
 
 
 def test_percentile_ranks() -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 
 from conceptmap.analysis.results import ImportanceParts
@@ -109,75 +108,111 @@ def pagerank(adj: Adjacency, alpha: float = 0.85, tol: float = 1e-10) -> np.ndar
     return x / x.sum()
 
 
-def _bfs(adj: Adjacency, src: int) -> np.ndarray:
-    """Hop distances from ``src`` (−1 where unreachable), a frontier at a time."""
-    dist = np.full(adj.n, -1, dtype=np.int64)
-    dist[src] = 0
-    frontier = np.array([src], dtype=np.int64)
+#: Sources are taken together in chunks of at most this many (source, directed edge) pairs:
+#: all 64 at once on a map of a few hundred concepts, one at a time from ~30,000 up, so the
+#: working arrays stay small enough for the processor's caches (larger chunks made 10,000
+#: concepts slower than one source at a time) and a 10^5-concept map needs no more memory.
+CHUNK_EDGES = 1 << 16
+
+
+def _bfs_many(adj: Adjacency, sources: np.ndarray) -> np.ndarray:
+    """Hop distances from each of ``sources`` (−1 where unreachable), as one breadth-first
+    search of the disjoint union of ``len(sources)`` copies of the graph: node ``v`` of copy
+    ``j`` is ``j·n + v``, the search of copy ``j`` starts at ``sources[j]``. Row ``j`` of the
+    ``(len(sources), n)`` result is the distances from ``sources[j]``."""
+    n, c = adj.n, len(sources)
+    dist = np.full(c * n, -1, dtype=np.int64)
+    frontier = np.arange(c, dtype=np.int64) * n + sources
+    dist[frontier] = 0
+    indptr, indices = adj.indptr, adj.indices
+    slot = np.empty(c * n, dtype=np.int64)  # which entry of ``nb`` claimed a node first
     level = 0
     while frontier.size:
-        starts, ends = adj.indptr[frontier], adj.indptr[frontier + 1]
+        base, node = np.divmod(frontier, n)
+        starts, ends = indptr[node], indptr[node + 1]
         lens = ends - starts
         total = int(lens.sum())
         if total == 0:
             break
         offsets = np.repeat(starts - np.cumsum(lens) + lens, lens)
-        nb = adj.indices[offsets + np.arange(total)]
-        nb = np.unique(nb[dist[nb] < 0])
+        nb = indices[offsets + np.arange(total)] + np.repeat(base * n, lens)
+        nb = nb[dist[nb] < 0]
+        # each new node once (in no particular order: only the distances are kept), without
+        # the sort np.unique would do
+        at = np.arange(len(nb))
+        slot[nb[::-1]] = at[::-1]
+        nb = nb[slot[nb] == at]
         level += 1
         dist[nb] = level
         frontier = nb
-    return dist
+    return dist.reshape(c, n)
 
 
 def betweenness(adj: Adjacency, sources: list[int]) -> np.ndarray:
     """Unnormalised betweenness of an undirected, unweighted graph accumulated from
     ``sources`` (Brandes 2001), vectorised level by level. Each unordered pair is counted
-    once per end that is a source, as networkx does before its rescaling."""
+    once per end that is a source, as networkx does before its rescaling.
+
+    The sources' shortest-path trees are independent, so a chunk of them is searched and
+    accumulated at once, as a disjoint union of copies of the graph (:func:`_bfs_many`): the
+    level loops run once per chunk, not once per source. Every (source, node) dependency is
+    summed in the same order as source by source (within a level the edges keep their
+    order), and the sources' rows are added in the order given, so the figures are the same
+    to the last bit as one source at a time."""
     out = np.zeros(adj.n)
     if adj.n == 0 or not sources:
         return out
-    for src in sources:
-        _accumulate(out, _bfs(adj, src), src, adj.eu, adj.ev)
+    src = np.asarray(sources, dtype=np.int64)
+    chunk = max(1, CHUNK_EDGES // max(len(adj.eu), adj.n, 1))
+    for lo in range(0, len(src), chunk):
+        _accumulate_many(out, adj, src[lo : lo + chunk])
     return out
 
 
 def _add(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
-    # bincount is fastest for a wide level; add.at keeps a deep, narrow graph (a chain) linear
+    # bincount is fastest for a wide level; add.at keeps a deep, narrow graph (a chain) linear.
+    # Both add each index's values in order, starting from 0 (target is 0 there).
     if len(idx) * 8 > len(target):
         target += np.bincount(idx, weights=values, minlength=len(target))
     else:
         np.add.at(target, idx, values)
 
 
-def _accumulate(
-    out: np.ndarray, dist: np.ndarray, src: int, eu: np.ndarray, ev: np.ndarray
-) -> None:
-    """Add the dependencies of one source (its BFS distances ``dist``, −1 unreachable)."""
-    n = len(out)
-    # the edges of shortest paths: u one level above v
-    ok = (dist[eu] >= 0) & (dist[ev] == dist[eu] + 1)
-    u, v = eu[ok], ev[ok]
-    if len(u) == 0:
+def _accumulate_many(out: np.ndarray, adj: Adjacency, sources: np.ndarray) -> None:
+    """Add the dependencies of ``sources`` (one chunk) to ``out``, source by source."""
+    n, c = adj.n, len(sources)
+    eu, ev = adj.eu, adj.ev
+    dist = _bfs_many(adj, sources)
+    du = dist[:, eu]
+    # the edges of shortest paths: u one level above v; row-major, so per copy in edge order
+    ok = (du >= 0) & (dist[:, ev] == du + 1)
+    rows, cols = np.nonzero(ok)
+    if len(cols) == 0:
         return
-    lvl = dist[u]
-    order = np.argsort(lvl, kind="stable")
-    u, v, lvl = u[order], v[order], lvl[order]
-    bounds = np.searchsorted(lvl, np.arange(int(lvl.max()) + 2))
-    sigma = np.zeros(n)
-    sigma[src] = 1.0
+    lvl = du[rows, cols]
+    top = int(lvl.max())
+    # levels are small: as int16 the stable sort is a radix sort (the same order)
+    order = np.argsort(lvl.astype(np.int16) if top < 2**15 else lvl, kind="stable")
+    base = rows[order] * n
+    cols = cols[order]
+    u, v, lvl = eu[cols] + base, ev[cols] + base, lvl[order]
+    bounds = np.searchsorted(lvl, np.arange(top + 2))
+    roots = np.arange(c, dtype=np.int64) * n + sources
+    sigma = np.zeros(c * n)
+    sigma[roots] = 1.0
     for i in range(len(bounds) - 1):
         a, b = bounds[i], bounds[i + 1]
         if a < b:
             _add(sigma, v[a:b], sigma[u[a:b]])
-    delta = np.zeros(n)
+    delta = np.zeros(c * n)
     for i in range(len(bounds) - 2, -1, -1):
         a, b = bounds[i], bounds[i + 1]
         if a < b:
             uu, vv = u[a:b], v[a:b]
             _add(delta, uu, sigma[uu] / sigma[vv] * (1.0 + delta[vv]))
-    delta[src] = 0.0
-    out += delta
+    delta[roots] = 0.0
+    for row in delta.reshape(c, n):
+        out += row
 
 
 def sampled_betweenness(adj: Adjacency, k: int, seed: int) -> np.ndarray:
@@ -197,16 +232,51 @@ def sampled_betweenness(adj: Adjacency, k: int, seed: int) -> np.ndarray:
 
 
 def articulation_points(adj: Adjacency) -> np.ndarray:
-    """A boolean per node: removing it disconnects its component."""
+    """A boolean per node: removing it disconnects its component (the set
+    ``networkx.articulation_points`` finds). Tarjan's depth-first search on the CSR arrays,
+    iterative, so a long chain does not hit the recursion limit and no graph object is
+    built."""
     n = adj.n
-    g = nx.Graph()
-    g.add_nodes_from(range(n))
-    upper = adj.eu < adj.ev
-    g.add_edges_from(zip(adj.eu[upper].tolist(), adj.ev[upper].tolist(), strict=True))
-    flags = np.zeros(n, dtype=bool)
-    for node in nx.articulation_points(g):
-        flags[node] = True
-    return flags
+    indptr, nbrs = adj.indptr.tolist(), adj.indices.tolist()
+    disc = [-1] * n  # discovery time
+    low = [0] * n  # earliest discovery time reachable through the subtree and one back edge
+    parent = [-1] * n
+    nxt = indptr[:-1]  # the next neighbour of each node to look at
+    flags = [False] * n
+    clock = 0
+    for root in range(n):
+        if disc[root] >= 0:
+            continue
+        disc[root] = low[root] = clock
+        clock += 1
+        children = 0
+        stack = [root]
+        while stack:
+            u = stack[-1]
+            i = nxt[u]
+            if i < indptr[u + 1]:
+                nxt[u] = i + 1
+                w = nbrs[i]
+                if disc[w] < 0:
+                    parent[w] = u
+                    disc[w] = low[w] = clock
+                    clock += 1
+                    stack.append(w)
+                    if u == root:
+                        children += 1
+                elif w != parent[u] and disc[w] < low[u]:
+                    low[u] = disc[w]
+            else:
+                stack.pop()
+                if stack:
+                    p = parent[u]
+                    if low[u] < low[p]:
+                        low[p] = low[u]
+                    if p != root and low[u] >= disc[p]:
+                        flags[p] = True
+        if children > 1:
+            flags[root] = True
+    return np.array(flags, dtype=bool)
 
 
 def _round_sig(values: np.ndarray, digits: int = 12) -> np.ndarray:
