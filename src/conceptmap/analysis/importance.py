@@ -126,16 +126,17 @@ def _bfs_many(adj: Adjacency, sources: np.ndarray) -> np.ndarray:
     dist[frontier] = 0
     indptr, indices = adj.indptr, adj.indices
     slot = np.empty(c * n, dtype=np.int64)  # which entry of ``nb`` claimed a node first
+    degree = np.diff(indptr)
     level = 0
     while frontier.size:
-        base, node = np.divmod(frontier, n)
-        starts, ends = indptr[node], indptr[node + 1]
-        lens = ends - starts
+        node = frontier % n
+        lens = degree[node]
         total = int(lens.sum())
         if total == 0:
             break
-        offsets = np.repeat(starts - np.cumsum(lens) + lens, lens)
-        nb = indices[offsets + np.arange(total)] + np.repeat(base * n, lens)
+        offsets = np.repeat(indptr[node] - np.cumsum(lens) + lens, lens)
+        # the neighbours in the graph, moved to the frontier node's copy
+        nb = indices[offsets + np.arange(total)] + np.repeat(frontier - node, lens)
         nb = nb[dist[nb] < 0]
         # each new node once (in no particular order: only the distances are kept), without
         # the sort np.unique would do
@@ -165,7 +166,7 @@ def betweenness(adj: Adjacency, sources: list[int]) -> np.ndarray:
     src = np.asarray(sources, dtype=np.int64)
     chunk = max(1, CHUNK_EDGES // max(len(adj.eu), adj.n, 1))
     for lo in range(0, len(src), chunk):
-        _accumulate_many(out, adj, src[lo : lo + chunk])
+        _accumulate_many(out, adj, src[lo : lo + chunk], first=lo == 0)
     return out
 
 
@@ -178,24 +179,28 @@ def _add(target: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
         np.add.at(target, idx, values)
 
 
-def _accumulate_many(out: np.ndarray, adj: Adjacency, sources: np.ndarray) -> None:
-    """Add the dependencies of ``sources`` (one chunk) to ``out``, source by source."""
+def _accumulate_many(
+    out: np.ndarray, adj: Adjacency, sources: np.ndarray, *, first: bool = False
+) -> None:
+    """Add the dependencies of ``sources`` (one chunk) to ``out``, source by source
+    (``first``: ``out`` is still all zeros)."""
     n, c = adj.n, len(sources)
     eu, ev = adj.eu, adj.ev
     dist = _bfs_many(adj, sources)
     du = dist[:, eu]
     # the edges of shortest paths: u one level above v; row-major, so per copy in edge order
     ok = (du >= 0) & (dist[:, ev] == du + 1)
-    rows, cols = np.nonzero(ok)
-    if len(cols) == 0:
+    flat = np.flatnonzero(ok)
+    if len(flat) == 0:
         return
-    lvl = du[rows, cols]
+    lvl = du.ravel()[flat]
     top = int(lvl.max())
     # levels are small: as int16 the stable sort is a radix sort (the same order)
     order = np.argsort(lvl.astype(np.int16) if top < 2**15 else lvl, kind="stable")
-    base = rows[order] * n
-    cols = cols[order]
-    u, v, lvl = eu[cols] + base, ev[cols] + base, lvl[order]
+    flat, lvl = flat[order], lvl[order]
+    copy = flat // len(eu)
+    cols, base = flat - copy * len(eu), copy * n
+    u, v = eu[cols] + base, ev[cols] + base
     bounds = np.searchsorted(lvl, np.arange(top + 2))
     roots = np.arange(c, dtype=np.int64) * n + sources
     sigma = np.zeros(c * n)
@@ -211,8 +216,12 @@ def _accumulate_many(out: np.ndarray, adj: Adjacency, sources: np.ndarray) -> No
             uu, vv = u[a:b], v[a:b]
             _add(delta, uu, sigma[uu] / sigma[vv] * (1.0 + delta[vv]))
     delta[roots] = 0.0
-    for row in delta.reshape(c, n):
-        out += row
+    if first:
+        # out is all zeros: the sum down the rows, row after row (as adding them one by one)
+        out += np.add.reduce(delta.reshape(c, n), axis=0)
+    else:
+        for row in delta.reshape(c, n):
+            out += row
 
 
 def sampled_betweenness(adj: Adjacency, k: int, seed: int) -> np.ndarray:
@@ -327,15 +336,14 @@ def _structure_measures(m: ConceptMap, settings: Settings) -> dict[str, ConceptS
     bc = sampled_betweenness(adj, min(n, cfg.betweenness_k), cfg.seed)
     pr_pct, bc_pct = percentile_ranks(pr), percentile_ranks(bc)
     art = articulation_points(adj)
+    # tolist(): the same floats as float(pr[i]), without a numpy scalar per value
+    values = (pr.tolist(), bc.tolist(), pr_pct.tolist(), bc_pct.tolist(), art.tolist())
+    rows = zip(ids, *values, strict=True)
     return {
         cid: ConceptStructure(
-            pagerank=float(pr[i]),
-            betweenness=float(bc[i]),
-            pagerank_pct=float(pr_pct[i]),
-            betweenness_pct=float(bc_pct[i]),
-            articulation=bool(art[i]),
+            pagerank=a, betweenness=b, pagerank_pct=c, betweenness_pct=d, articulation=e
         )
-        for i, cid in enumerate(ids)
+        for cid, a, b, c, d, e in rows
     }
 
 
