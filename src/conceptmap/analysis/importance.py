@@ -71,15 +71,17 @@ class Adjacency:
 def _adjacency(m: ConceptMap) -> tuple[list[str], Adjacency]:
     ids = sorted(m.concepts)
     index = {cid: i for i, cid in enumerate(ids)}
-    pairs = set()
-    for p in m.propositions.values():
-        a, b = index[p.source], index[p.target]
-        pairs.add((min(a, b), max(a, b)))
+    props = m.propositions.values()
     n = len(ids)
-    if pairs:
-        arr = np.array(sorted(pairs), dtype=np.int64)
-        eu = np.concatenate([arr[:, 0], arr[:, 1]])
-        ev = np.concatenate([arr[:, 1], arr[:, 0]])
+    if props:
+        count = len(props)
+        a = np.fromiter((index[p.source] for p in props), dtype=np.int64, count=count)
+        b = np.fromiter((index[p.target] for p in props), dtype=np.int64, count=count)
+        # the pairs (low, high), each once, in sorted order
+        key = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
+        lo, hi = key // n, key % n
+        eu = np.concatenate([lo, hi])
+        ev = np.concatenate([hi, lo])
         order = np.lexsort((ev, eu))
         eu, ev = eu[order], ev[order]
     else:
@@ -98,11 +100,17 @@ def pagerank(adj: Adjacency, alpha: float = 0.85, tol: float = 1e-10) -> np.ndar
     deg = adj.degree
     dangling = deg == 0
     inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=~dangling)
+    any_dangling = bool(dangling.any())
+    teleport = (1 - alpha) / n
     x = np.full(n, 1.0 / n)
     for _ in range(1000):
         last = x
-        spread = np.bincount(adj.ev, weights=(last * inv)[adj.eu], minlength=n)
-        x = alpha * (spread + last[dangling].sum() / n) + (1 - alpha) / n
+        x = np.bincount(adj.ev, weights=np.take(last * inv, adj.eu), minlength=n)
+        x = x.astype(np.float64, copy=False)  # no edges: bincount counts in integers
+        if any_dangling:  # (without any, adding 0.0 would change no bit)
+            x += last[dangling].sum() / n
+        x *= alpha
+        x += teleport
         if np.abs(x - last).sum() < n * tol:
             break
     return x / x.sum()
