@@ -157,7 +157,7 @@ def test_map_changed_on_disk_refuses_with_exit_3(
     from conceptmap.formats import storage
 
     csv_path = _csv(tmp_path, HEADER + "café owners,supports,interview,Ana,2026-10-01,,\n")
-    original = storage.atomic_write
+    original = storage.atomic_writer  # every save goes through it
 
     def someone_saves_first(*args, **kwargs):
         m = read_map(map_path)
@@ -165,7 +165,7 @@ def test_map_changed_on_disk_refuses_with_exit_3(
         map_path.write_bytes(dump_map(m))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(storage, "atomic_write", someone_saves_first)
+    monkeypatch.setattr(storage, "atomic_writer", someone_saves_first)
     assert run(["evidence", "import", str(map_path), str(csv_path)]) == 3
     assert "changed on disk" in capsys.readouterr().err
     assert "added by a colleague" in {c.label for c in read_map(map_path).concepts.values()}
