@@ -72,6 +72,8 @@ def _map_commands() -> type[Provider]:
 
 #: Cursor moves the app makes itself (not the user's choice of a claim).
 _MOVES = (Tree.NodeHighlighted, DataTable.RowHighlighted, OptionList.OptionHighlighted)
+#: seconds between an edit of a big map and the start of its analysis thread (see _refresh_views)
+_BACKGROUND_DELAY = 0.25
 
 
 class ConceptmapApp(App[None]):
@@ -153,7 +155,9 @@ class ConceptmapApp(App[None]):
         s = self.session
         m = s.map
         if s.background:  # the panels show "analysing…" until it lands
-            self.call_after_refresh(self._analyse_in_background)
+            # started once the screen has answered the key: the thread shares the GIL, and
+            # started at once it halved the speed of the save and the redraw the user waits on
+            self.set_timer(_BACKGROUND_DELAY, self._analyse_in_background)
         else:
             s.analyse()
         if (
