@@ -43,6 +43,7 @@ __all__ = [
     "forecast",
     "gap_report",
     "hierarchy",
+    "history_period_cells",
     "import_cxl",
     "import_evidence",
     "json_schema",
@@ -347,6 +348,14 @@ def map_history(
     from conceptmap.report.history import history_from_git
 
     return history_from_git(Path(path), since=since, by=by, jobs=jobs)
+
+
+def history_period_cells(period: dict[str, Any]) -> list[str]:
+    """One period of a :func:`map_history` as table cells (what ``conceptmap history`` and
+    the TUI's burn-down screen list)."""
+    from conceptmap.report.history import period_cells
+
+    return period_cells(period)
 
 
 def burndown_text(history: dict[str, Any], width: int = 40) -> str:

@@ -131,19 +131,7 @@ def history(
         "closed (editing)",
         "new evidence",
     ]
-    rows = [
-        [
-            p["period"],
-            str(p["versions"]),
-            f"{p['debt']:.2f}",
-            str(p["gaps_open"]),
-            str(p["opened"]),
-            str(p["closed_by_evidence"]),
-            str(p["closed_by_editing"]),
-            ", ".join(f"{k} {v}" for k, v in p["new_evidence"].items()) or "—",
-        ]
-        for p in report["periods"]
-    ]
+    rows = [api.history_period_cells(p) for p in report["periods"]]
     if md:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]

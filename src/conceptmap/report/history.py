@@ -39,6 +39,7 @@ __all__ = [
     "gap_changes",
     "history_from_git",
     "history_report",
+    "period_cells",
     "period_of",
 ]
 
@@ -268,6 +269,23 @@ def history_report(facts: Iterable[VersionFacts], by: str = "week") -> dict[str,
         "median_days_to_behavioural_evidence": statistics.median(lags) if lags else None,
         "claims_with_behavioural_evidence": len(lags),
     }
+
+
+def period_cells(period: dict[str, Any]) -> list[str]:
+    """One period of a :func:`history_report` as the cells of a table row (period, versions,
+    debt, gaps open, opened, closed by evidence, closed by editing, new evidence), as
+    ``conceptmap history`` and the TUI's burn-down screen show it."""
+    p = period
+    return [
+        p["period"],
+        str(p["versions"]),
+        f"{p['debt']:.2f}",
+        str(p["gaps_open"]),
+        str(p["opened"]),
+        str(p["closed_by_evidence"]),
+        str(p["closed_by_editing"]),
+        ", ".join(f"{k} {v}" for k, v in p["new_evidence"].items()) or "—",
+    ]
 
 
 def burndown_svg(history: dict[str, Any], title: str = "Uncertainty debt") -> str:

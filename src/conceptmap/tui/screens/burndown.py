@@ -98,16 +98,7 @@ def _figures(report: dict[str, Any]) -> Table:
     ):
         table.add_column(name, justify="right" if right else "left", no_wrap=not right)
     for p in report["periods"]:
-        table.add_row(
-            p["period"],
-            str(p["versions"]),
-            f"{p['debt']:.2f}",
-            str(p["gaps_open"]),
-            str(p["opened"]),
-            str(p["closed_by_evidence"]),
-            str(p["closed_by_editing"]),
-            ", ".join(f"{k} {v}" for k, v in p["new_evidence"].items()) or "—",
-        )
+        table.add_row(*api.history_period_cells(p))
     return table
 
 
