@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,3 +91,19 @@ def small_map_file(small_map: ConceptMap, tmp_path: Path) -> Path:
     path = tmp_path / "small.cmap.json"
     path.write_bytes(dump_map(small_map))
     return path
+
+
+def run_git(repo: Path, *args: str, date: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run git in ``repo`` as a fixed author (at ``date``, when given); fails on an error."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    if date:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, env=env, check=True
+    )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -14,21 +12,7 @@ import pytest
 from conceptmap.cli import run
 from conceptmap.formats import dump_map, read_map
 from conceptmap.model import ConceptMap
-
-
-def _git(repo: Path, *args: str, date: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    if date:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    return subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, text=True, env=env, check=True
-    )
+from conftest import run_git as _git
 
 
 @pytest.fixture

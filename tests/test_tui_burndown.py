@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,22 +18,10 @@ from conceptmap.model import ConceptMap
 from conceptmap.tui.app import ConceptmapApp
 from conceptmap.tui.screens.burndown import BurndownScreen
 from conceptmap.tui.screens.main import MainScreen
+from conftest import run_git as _git
 
 AS_OF = dt.date(2026, 11, 10)
 SIZE = (120, 40)
-
-
-def _git(repo: Path, *args: str, date: str | None = None) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    if date:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=env, check=True)
 
 
 def _team_map() -> tuple[ConceptMap, list[str]]:
