@@ -9,7 +9,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conceptmap.analysis import Settings, analyse
+from conceptmap import api
+from conceptmap.analysis import Settings, Verdict, analyse, claim_verdicts
 from conceptmap.analysis.pipeline import AnalysisCache
 from conceptmap.errors import InputError
 from conceptmap.model import EVIDENCE_KINDS, ConceptMap
@@ -215,3 +216,57 @@ def test_a_stopped_analysis_leaves_the_cache_giving_the_full_analysis() -> None:
     cache.stop = lambda: True
     with pytest.raises(AnalysisStopped):
         analyse(m, as_of=DAY, cache=cache)
+
+
+def verdicts_of_full(m: ConceptMap, day: dt.date, cfg: Settings | None) -> dict[str, Verdict]:
+    claims = analyse(m, settings=cfg, as_of=day).claims
+    return {
+        cid: Verdict(c.text, c.state, c.stale, c.reason, c.evidence_count)
+        for cid, c in claims.items()
+    }
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(st.sampled_from(OPS), ints, ints, ints), max_size=30),
+    st.booleans(),
+)
+def test_the_verdicts_an_export_draws_are_the_full_analysis(
+    ops: list[tuple[str, int, int, int]], strict: bool
+) -> None:
+    """``claim_verdicts`` skips importance, structure, forecast and ranking; what it does give
+    (state, staleness, the reason in words: undermined, say–do, test first) is the full
+    analysis's, after any edits, on any day, with other settings too."""
+    m = base_map()
+    cfg = Settings.model_validate({"ranking": {"test_first_rating": 3}}) if strict else None
+    day = DAY
+    for op, a, b, c in ops:
+        if op == "next_day":
+            day += dt.timedelta(days=1 + a % 400)
+            continue
+        try:
+            with m.transaction(op):
+                apply(m, op, a, b, c)
+        except InputError:
+            pass
+    got = claim_verdicts(m, settings=cfg, as_of=day)
+    assert list(got) == m.claim_ids()
+    assert got == verdicts_of_full(m, day, cfg)
+
+
+def test_the_demo_maps_verdicts_are_the_full_analysis() -> None:
+    """On the demo maps, whose claims are undermined, say one thing and do another, are stale
+    and test-first, every one of those sentences comes out of ``claim_verdicts`` as well."""
+    reasons = []
+    for path in api.bundled_maps().values():
+        m = api.load(path).map
+        got = claim_verdicts(m, as_of=dt.date(2026, 11, 23))
+        assert got == verdicts_of_full(m, dt.date(2026, 11, 23), None)
+        reasons += [v.reason for v in got.values()]
+    for words in (
+        "its strength drops",
+        "say one thing and do another",
+        "getting old",
+        "test it first",
+    ):
+        assert any(words in r for r in reasons), words

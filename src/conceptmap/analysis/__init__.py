@@ -14,7 +14,15 @@ scores), :mod:`.importance` (PageRank, betweenness, articulation points, I),
 words), :mod:`.forecast` (the date a claim turns into a gap), :mod:`.pipeline` (the registry).
 """
 
-from conceptmap.analysis.pipeline import PASSES, Context, Pass, analyse, register
+from conceptmap.analysis.pipeline import (
+    PASSES,
+    Context,
+    Pass,
+    Verdict,
+    analyse,
+    claim_verdicts,
+    register,
+)
 from conceptmap.analysis.results import (
     STATE_GLYPHS,
     STATE_ORDER,
@@ -47,7 +55,9 @@ __all__ = [
     "State",
     "StructureResult",
     "TraditionalScore",
+    "Verdict",
     "analyse",
+    "claim_verdicts",
     "find_config",
     "load_settings",
     "register",

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
-from typing import Any
+from typing import Any, NamedTuple
 
 from conceptmap.analysis import argumentation, evidence, importance, opinion, states, structure
 from conceptmap.analysis.forecast import turns_gap_on
@@ -35,7 +35,9 @@ __all__ = [
     "AnalysisStopped",
     "Context",
     "Pass",
+    "Verdict",
     "analyse",
+    "claim_verdicts",
     "register",
     "run_passes",
 ]
@@ -200,6 +202,45 @@ def _in_contradiction(contradictions: list[Any]) -> set[str]:
     return {x.a for x in contradictions} | {x.b for x in contradictions}
 
 
+class _Judgement(NamedTuple):
+    """The words of one claim and the flags behind them, from its evidence, opinion, state,
+    the team's rating and σ: what :func:`_claim_result` and :func:`claim_verdicts` share."""
+
+    undermined: bool
+    test_first: bool
+    say_do_conflict: float
+    says_not_does: bool
+    say_P: float
+    do_P: float
+    reason: str
+
+
+def _judge(
+    cfg: Settings, as_of: dt.date, ev: Any, o: Any, st: Any, rating: int, sigma: float
+) -> _Judgement:
+    tau = o.b
+    undermined = sigma - tau <= -cfg.argumentation.undermined_drop + 1e-12
+    test_first = rating >= cfg.ranking.test_first_rating and o.u >= cfg.ranking.test_first_u
+    say_op = opinion.opinion(ev.say_r, ev.say_s, cfg.opinion)
+    do_op = opinion.opinion(ev.do_r, ev.do_s, cfg.opinion)
+    dc = degree_of_conflict(say_op, do_op)
+    says_not_does = dc >= cfg.ranking.say_do_conflict - 1e-9
+    words = reason(
+        st.state,
+        o,
+        ev,
+        stale=st.stale,
+        undermined=undermined,
+        tau=tau,
+        sigma=sigma,
+        rating=rating,
+        test_first=test_first,
+        as_of=as_of,
+        says_not_does=says_not_does,
+    )
+    return _Judgement(undermined, test_first, dc, says_not_does, say_op.P, do_op.P, words)
+
+
 def _claim_result(
     ctx: Context,
     cid: str,
@@ -212,17 +253,8 @@ def _claim_result(
     turns_gap: dt.date | None,
 ) -> ClaimResult:
     """The result of one claim from its passes' results (the ranking's words and scores)."""
-    m, cfg = ctx.map, ctx.settings
-    drop = cfg.argumentation.undermined_drop
-    tau = o.b
-    undermined = sigma - tau <= -drop + 1e-12
-    big_u = uncertainty(o)
-    test_first = imp.rating >= cfg.ranking.test_first_rating and o.u >= cfg.ranking.test_first_u
-    is_gap = st.state is not State.supported or st.stale
-    say_op = opinion.opinion(ev.say_r, ev.say_s, cfg.opinion)
-    do_op = opinion.opinion(ev.do_r, ev.do_s, cfg.opinion)
-    dc = degree_of_conflict(say_op, do_op)
-    says_not_does = dc >= cfg.ranking.say_do_conflict - 1e-9
+    m = ctx.map
+    j = _judge(ctx.settings, ctx.as_of, ev, o, st, imp.rating, sigma)
     return ClaimResult.build(
         id=cid,
         kind="proposition" if cid in m.propositions else "concept",
@@ -235,38 +267,65 @@ def _claim_result(
         d=o.d,
         u=o.u,
         P=o.P,
-        tau=tau,
+        tau=o.b,
         sigma=sigma,
-        undermined=undermined,
+        undermined=j.undermined,
         in_map_contradiction=in_contra,
         importance=imp,
-        U=big_u,
+        U=uncertainty(o),
         gap_score=gap_score(imp.value, o),
-        is_gap=is_gap,
-        test_first=test_first,
+        is_gap=st.state is not State.supported or st.stale,
+        test_first=j.test_first,
         evidence_count=ev.count,
         newest_evidence=ev.newest,
         behavioural=ev.max_level >= 4,
-        say_do_conflict=dc,
-        says_not_does=says_not_does,
-        say_P=say_op.P,
-        do_P=do_op.P,
-        reason=reason(
-            st.state,
-            o,
-            ev,
-            stale=st.stale,
-            undermined=undermined,
-            tau=tau,
-            sigma=sigma,
-            rating=imp.rating,
-            test_first=test_first,
-            as_of=ctx.as_of,
-            says_not_does=says_not_does,
-        ),
-        next_step=next_step(st.state, ev, stale=st.stale, undermined=undermined),
+        say_do_conflict=j.say_do_conflict,
+        says_not_does=j.says_not_does,
+        say_P=j.say_P,
+        do_P=j.do_P,
+        reason=j.reason,
+        next_step=next_step(st.state, ev, stale=st.stale, undermined=j.undermined),
         turns_gap_on=turns_gap,
     )
+
+
+class Verdict(NamedTuple):
+    """What a drawing shows of one claim: the same values as its :class:`ClaimResult`."""
+
+    text: str
+    state: State
+    stale: bool
+    reason: str
+    evidence_count: int
+
+
+def claim_verdicts(
+    m: ConceptMap, settings: Settings | None = None, as_of: dt.date | None = None
+) -> dict[str, Verdict]:
+    """Every claim's state, staleness and the sentence that explains them, as :func:`analyse`
+    gives them, without what only the gap list needs (importance and its graph measures, the
+    structure findings, the forecast, the scores and the ranking): an export draws states, so
+    it need not pay for PageRank and betweenness."""
+    settings = settings or Settings()
+    as_of = as_of or dt.date.today()
+    ctx = Context(m, settings, as_of)
+    run_passes(ctx, ["states", "argumentation"])
+    r = ctx.results
+    ev_of, op_of, st_of, sigma_of = (
+        r["evidence"][1],
+        r["opinion"],
+        r["states"],
+        r["argumentation"].sigma,
+    )
+    props, concepts = m.propositions, m.concepts
+    out: dict[str, Verdict] = {}
+    for cid in m.claim_ids():
+        ev, o, st = ev_of[cid], op_of[cid], st_of[cid]
+        p = props.get(cid)
+        rating = p.importance if p is not None else concepts[cid].importance
+        j = _judge(settings, as_of, ev, o, st, rating, sigma_of.get(cid, o.b))
+        out[cid] = Verdict(m.claim_text(cid), st.state, st.stale, j.reason, ev.count)
+    return out
 
 
 def _analysis(

@@ -63,12 +63,13 @@ def format_for(path: str | Path) -> str:
 def build_marks(
     m: ConceptMap, *, as_of: dt.date | None = None, redact: bool = False
 ) -> dict[str, ClaimMark]:
-    """Analyse ``m`` and turn the result into the marks the drawings show."""
-    from conceptmap.analysis import analyse
-    from conceptmap.render.marks import marks_from_analysis
+    """Judge every claim of ``m`` and turn the verdicts into the marks the drawings show (the
+    states and reasons of the full analysis, without the ranking it does not draw)."""
+    from conceptmap.analysis import claim_verdicts
+    from conceptmap.render.marks import marks_from_claims
 
     with collector_paused():
-        return marks_from_analysis(m, analyse(m, as_of=as_of), redact=redact)
+        return marks_from_claims(m, claim_verdicts(m, as_of=as_of), redact=redact)
 
 
 def export_bytes(

@@ -9,15 +9,16 @@ sources. Quotes never go into a drawing; with ``redact`` the sources read "sourc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from conceptmap.model import ConceptMap, Evidence
 from conceptmap.render.dot import STALE_GLYPH, STATE_GLYPHS, ClaimMark
 
 if TYPE_CHECKING:
-    from conceptmap.analysis import Analysis
+    from conceptmap.analysis import Analysis, ClaimResult, Verdict
 
-__all__ = ["Redactor", "evidence_summary", "marks_from_analysis"]
+__all__ = ["Redactor", "evidence_summary", "marks_from_analysis", "marks_from_claims"]
 
 
 class Redactor:
@@ -75,10 +76,18 @@ def marks_from_analysis(
 ) -> dict[str, ClaimMark]:
     """One :class:`ClaimMark` per claim of ``analysis`` (claims in id order, so the source
     numbering of ``redact`` is the same on every run)."""
+    return marks_from_claims(m, analysis.claims, redact=redact)
+
+
+def marks_from_claims(
+    m: ConceptMap, claims: Mapping[str, ClaimResult | Verdict], *, redact: bool = False
+) -> dict[str, ClaimMark]:
+    """One :class:`ClaimMark` per claim, from each claim's text, state, staleness, reason and
+    evidence count: the results of an analysis, or the lighter
+    :func:`conceptmap.analysis.claim_verdicts` an export needs."""
     redactor = Redactor(redact)
     out: dict[str, ClaimMark] = {}
     heads: dict[tuple[object, bool], tuple[str, str]] = {}  # (state, stale) → state, head
-    claims = analysis.claims
     # every claim's items in id order, as m.evidence_for gives them, in one pass
     items_of: dict[str, list[Evidence]] = {}
     evidence = m.evidence
