@@ -171,6 +171,31 @@ async def test_rename_concept(small_map_file: Path) -> None:
     assert on_disk(small_map_file).concepts[SPEED].label == "on-time delivery"
 
 
+async def test_a_renamed_concept_reads_anew_in_the_table_and_outline(small_map_file: Path) -> None:
+    """A rename that keeps the rows' order (text added at the end) redraws them all the same."""
+    app = make_app(small_map_file)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(ClaimsTable)
+        order = list(table._order)
+        label = app.session.map.concepts[SPEED].label
+        app.jump_to(SPEED)
+        await pilot.press("r")
+        await pilot.press("end")
+        await type_text(pilot, " now")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert table._order == order
+        about = [
+            p for p, r in app.session.map.propositions.items() if SPEED in (r.source, r.target)
+        ]
+        assert about
+        for pid in about:
+            assert f"{label} now" in str(table.get_cell(pid, "claim"))
+        outline = app.screen.query_one(Outline)
+        assert f"{label} now" in str(outline.nodes_by_concept[SPEED].label)
+    assert on_disk(small_map_file).concepts[SPEED].label == f"{label} now"
+
+
 async def test_delete_concept_asks_then_deletes_with_its_propositions(small_map_file: Path) -> None:
     app = make_app(small_map_file)
     async with app.run_test(size=SIZE) as pilot:

@@ -78,6 +78,8 @@ class Outline(Tree[tuple[str, str]]):
         self.show_root = False
         self.guide_depth = 2
         self._signature: tuple[Any, ...] = ()
+        #: the structure token and the claims last shown (compared by identity)
+        self._shown: tuple[object, object] = (None, None)
         self.nodes_by_concept: dict[str, Any] = {}
         #: lazy mode: nodes whose children are not added yet (node id → filler)
         self._unfilled: dict[int, Callable[[], None]] = {}
@@ -93,6 +95,12 @@ class Outline(Tree[tuple[str, str]]):
         if self._structure is None or self._structure[0] is not token:
             self._structure = (token, h, self._extra_links(m, h))
         extra = self._structure[2]
+        # the same structure and the same analysis object: nothing to redraw (an edit on a big
+        # map refreshes the panels while the thread still analyses; walking its 10^5 claims
+        # for the signature below took 40 ms of that keypress)
+        if self._shown[0] is token and self._shown[1] is claims:
+            return
+        self._shown = (token, claims)
         concepts = m.concepts
         sig: tuple[Any, ...] = (
             token,
@@ -247,7 +255,9 @@ class ClaimsTable(DataTable[Any]):
         self._pos: dict[str, int] = {}
         self._start = 0
         self._texts: dict[str, Text] = {}
-        self._signature: tuple[Any, ...] = ()
+        self._token: object = None
+        #: the texts were laid out anew since the rows were last drawn
+        self._relaid = False
         self._last: tuple[Any, Any] | None = None
 
     def on_mount(self) -> None:
@@ -255,15 +265,14 @@ class ClaimsTable(DataTable[Any]):
             self.add_column(label, key=key)
 
     def show(self, m: api.ConceptMap, analysis: Any) -> None:
-        sig = (
-            tuple(m.propositions.values()),
-            tuple(c.label for c in m.concepts.values()),
-            tuple(lp.label for lp in m.linking_phrases.values()),
-        )
-        if sig != self._signature:
-            self._signature = sig
+        # a value the map keeps until its concepts, linking phrases, propositions or root
+        # change: what the rows' texts and order are made of (no walk over 10^5 records)
+        token = m.derived(("tui", "claims-table"), object)
+        if token is not self._token:
+            self._token = token
             self._texts, self._all = self._layout(m)
             self._pos = {pid: i for i, pid in enumerate(self._all)}
+            self._relaid = True  # the texts changed even where the order did not
         self._last = (m, analysis)
         self._show_window(m, analysis)
 
@@ -286,7 +295,7 @@ class ClaimsTable(DataTable[Any]):
                 f"{c.gap_score:.2f}" if c and c.is_gap else "–",
                 c.evidence_count if c else len(m.evidence_for(pid)),
             )
-        if ids == self._order:
+        if ids == self._order and not self._relaid:
             for pid, row in rows.items():
                 old = self._rows.get(pid)
                 if old != row:
@@ -298,6 +307,7 @@ class ClaimsTable(DataTable[Any]):
             for pid in ids:
                 self.add_row(*self._cells(rows[pid]), self._text(m, pid), key=pid)
             self._rows, self._order = rows, ids
+            self._relaid = False
             if cursor in rows:
                 self.select_pid(cursor, scroll=False)
         self._rows, self._order = rows, ids
