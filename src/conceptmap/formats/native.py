@@ -286,7 +286,7 @@ def _body(
     """The encoded records of one collection, one per line, as pieces to write in order."""
     hit = bodies.get(key)
     # list equality tries identity first, element by element: unchanged records cost no __eq__
-    if hit is not None and hit[0] == records:
+    if hit is not None and (hit[0] is records or hit[0] == records):
         return hit[1]
     old_chunks: dict[str, tuple[list[Any], bytes]] = hit[2] if hit is not None else {}
     chunks: dict[str, tuple[list[Any], bytes]] = {}

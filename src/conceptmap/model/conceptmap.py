@@ -24,6 +24,7 @@ byte-identical round trips.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -133,6 +134,10 @@ class ConceptMap:
         self._open: Edit | None = None
         self._staged: list[Change] | None = None
         self._derived: dict[Any, Any] = {}
+        #: collection → [its ids sorted, its records in that order, whether that list was
+        #: handed out]: kept up to date by :meth:`_set`, so a save after one edit of a big map
+        #: does not sort 10^5 ids per collection again (see :meth:`to_document`)
+        self._sorted: dict[str, list[Any]] = {}
         self.revision = 0
 
     # ------------------------------------------------------------------ construction
@@ -342,6 +347,7 @@ class ConceptMap:
 
     def _rebuild_indexes(self) -> None:
         self._derived.clear()
+        self._sorted.clear()
         g = self._g
         g.clear()
         g.add_nodes_from(self._concepts, kind="concept")
@@ -377,14 +383,26 @@ class ConceptMap:
             created=meta.created,
             updated=meta.updated,
             root=meta.root,
-            concepts=[self._concepts[k] for k in sorted(self._concepts)],
-            linking_phrases=[self._phrases[k] for k in sorted(self._phrases)],
-            propositions=[self._props[k] for k in sorted(self._props)],
-            evidence=[self._evidence[k] for k in sorted(self._evidence)],
-            relations=[self._relations[k] for k in sorted(self._relations)],
-            plan=[self._plan[k] for k in sorted(self._plan)],
-            conflicts=[self._conflicts[k] for k in sorted(self._conflicts)],
+            concepts=self._sorted_records("concept"),
+            linking_phrases=self._sorted_records("linking_phrase"),
+            propositions=self._sorted_records("proposition"),
+            evidence=self._sorted_records("evidence"),
+            relations=self._sorted_records("relation"),
+            plan=self._sorted_records("plan"),
+            conflicts=self._sorted_records("conflict"),
         )
+
+    def _sorted_records(self, collection: Collection) -> list[Any]:
+        """The records of one collection sorted by id. The list is the caller's to read, never
+        changed afterwards: the next change to the collection makes a new one (so a caller
+        that kept it, like the save's cache of encoded text, can tell by identity)."""
+        entry = self._sorted.get(collection)
+        if entry is None:
+            store = self._store(collection)
+            ids = sorted(store)
+            entry = self._sorted[collection] = [ids, [store[k] for k in ids], False]
+        entry[2] = True
+        return entry[1]
 
     # ------------------------------------------------------------------ reading
     @property
@@ -698,6 +716,21 @@ class ConceptMap:
             store.pop(rid, None)
         else:
             store[rid] = rec
+        entry = self._sorted.get(collection)
+        if entry is not None:
+            ids, records, handed_out = entry
+            if handed_out:
+                records = entry[1] = records.copy()
+                entry[2] = False
+            i = bisect.bisect_left(ids, rid)
+            if i < len(ids) and ids[i] == rid:
+                if rec is None:
+                    del ids[i], records[i]
+                else:
+                    records[i] = rec
+            elif rec is not None:
+                ids.insert(i, rid)
+                records.insert(i, rec)
         if collection == "concept":
             if rec is None:
                 g.remove_node(rid)
