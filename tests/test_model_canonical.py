@@ -8,6 +8,8 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import sys
+import threading
 from collections.abc import Iterator
 
 from hypothesis import HealthCheck, given, settings
@@ -245,3 +247,59 @@ def test_saving_after_each_edit_writes_what_a_fresh_dump_writes(
             else:
                 apply_random_edit(m, op, data)
             assert dump_map(m) == dump_map(ConceptMap.from_document(m.to_document()))
+
+
+def test_a_dump_in_another_thread_never_leaves_the_records_stale() -> None:
+    """The TUI dumps a big map once in a thread (to warm the save) while the facilitator
+    edits it. Whatever the interleaving, the map's sorted records must then be exactly its
+    records: a list built from the ids before an edit, kept after it, would make the next
+    save leave that edit out."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as can be: every interleaving
+    try:
+        _race_rounds()
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def _race_rounds() -> None:
+    for round_ in range(6):
+        m = ConceptMap.new("Race", id=f"m-race-{round_}")
+        c = m.add_concept("café owners", id="c-owners")
+        with m.transaction("bulk"):
+            for i in range(6000):
+                m.add_evidence(
+                    c.id,
+                    id=f"e-{i:05d}",
+                    kind="interview",
+                    stance="supports",
+                    source="s",
+                    date=dt.date(2026, 1, 1),
+                )
+        go = threading.Event()
+
+        def dump(m: ConceptMap = m, go: threading.Event = go) -> None:
+            go.set()
+            with contextlib.suppress(KeyError, RuntimeError):
+                dump_map(m)
+
+        t = threading.Thread(target=dump)
+        t.start()
+        go.wait()
+        for i in range(300):  # edits while the other thread builds its lists
+            if i % 2:
+                m.remove_evidence(f"e-{i:05d}")
+            else:
+                m.add_evidence(
+                    c.id,
+                    id=f"e-new-{i:05d}",
+                    kind="survey",
+                    stance="contradicts",
+                    source="t",
+                    date=dt.date(2026, 1, 2),
+                )
+        t.join()
+        doc = m.to_document()
+        assert [e.id for e in doc.evidence] == sorted(m.evidence)
+        assert doc.evidence == [m.evidence[k] for k in sorted(m.evidence)]
+        assert dump_map(m) == dump_map(parse_map(dump_map(m)))

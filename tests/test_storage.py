@@ -13,7 +13,7 @@ import pytest
 
 from conceptmap.cli import run
 from conceptmap.errors import EXIT_ENVIRONMENT, FileChangedError, InputError, LockedError
-from conceptmap.formats import MapFile, dump_map
+from conceptmap.formats import MapFile, dump_map, storage
 from conceptmap.formats.storage import atomic_write, file_lock
 from conceptmap.model import ConceptMap
 
@@ -98,6 +98,66 @@ def test_save_refuses_when_the_file_changed_on_disk(small_map_file: Path) -> Non
     mine.save()
     final = MapFile.load(small_map_file).map.concepts
     assert {"c-theirs-00000001", "c-mine-00000001"} <= set(final)
+
+
+def test_a_change_of_one_byte_that_keeps_the_size_is_seen(small_map_file: Path) -> None:
+    """The check compares the bytes themselves, not the size or a date: one letter changed
+    in place, after a save that left the file in pieces, is still a change on disk."""
+    mf = MapFile.load(small_map_file)
+    mf.map.add_concept("card fees", id="c-card-00000010")
+    mf.save()
+    assert not mf.changed_on_disk()
+    data = bytearray(small_map_file.read_bytes())
+    at = data.index(b"card fees")
+    data[at] = ord("b")  # "bard fees": same size
+    with open(small_map_file, "r+b") as fh:  # in place, as an editor that does not rename
+        fh.write(bytes(data))
+    assert mf.changed_on_disk()
+    mf.map.add_concept("rota", id="c-rota-00000011")
+    with pytest.raises(FileChangedError, match="changed on disk"):
+        mf.save()
+    assert small_map_file.read_bytes() == bytes(data)
+
+
+def test_saves_of_a_map_in_big_pieces_are_not_taken_for_changes(tmp_path: Path) -> None:
+    """A map whose saved pieces are longer than the window of the check (thousands of
+    records): each save checks the file against the pieces the last one wrote."""
+    m = ConceptMap.new("Big", id="m-big")
+    with m.transaction("bulk"):
+        for i in range(3000):
+            m.add_concept(f"a concept with a long enough label, number {i}", id=f"c-{i:05d}")
+    path = tmp_path / "big.cmap.json"
+    mf = MapFile.create(path, m)
+    for i in range(3):
+        mf.map.add_concept(f"edit {i}", id=f"c-edit-{i}")
+        mf.save()
+        assert not mf.changed_on_disk()
+        assert max(map(len, mf._on_disk)) > storage._WINDOW  # type: ignore[arg-type]
+    assert path.read_bytes() == dump_map(mf.map)
+
+
+def test_holds_compares_piece_by_piece(tmp_path: Path) -> None:
+    f = tmp_path / "x.cmap.json"
+    assert storage.holds(f, None)
+    f.write_bytes(b"abcdef")
+    assert not storage.holds(f, None)
+    assert storage.holds(f, [b"ab", b"", b"cdef"])
+    assert not storage.holds(f, [b"ab", b"cdeg"])
+    assert not storage.holds(f, [b"abcdefg"])
+    assert not storage.holds(f, [b"abcde"])
+    f.write_bytes(b"")
+    assert storage.holds(f, [])
+    assert storage.holds(f, [b""])
+    # a loaded file is one long piece, compared a window at a time: a change in any window
+    big = bytes(range(256)) * 1000  # 256,000 bytes, several windows
+    f.write_bytes(b"head" + big + b"tail")
+    assert storage.holds(f, [b"head", big, b"tail"])
+    assert storage.holds(f, [b"head" + big + b"tail"])
+    for at in (0, storage._WINDOW - 1, storage._WINDOW, len(big) - 1):
+        other = bytearray(big)
+        other[at] ^= 1
+        assert not storage.holds(f, [b"head", bytes(other), b"tail"]), at
+    assert not storage.holds(f, [b"head", big, b"tall"])
 
 
 def test_force_overwrites_a_changed_file(small_map_file: Path) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -136,8 +137,11 @@ class ConceptMap:
         self._derived: dict[Any, Any] = {}
         #: collection → [its ids sorted, its records in that order, whether that list was
         #: handed out]: kept up to date by :meth:`_set`, so a save after one edit of a big map
-        #: does not sort 10^5 ids per collection again (see :meth:`to_document`)
+        #: does not sort 10^5 ids per collection again (see :meth:`to_document`). The lock
+        #: makes a change to a collection and a reader building its list one step each: the
+        #: TUI dumps a big map once in a thread (to warm the save) while the map is edited
         self._sorted: dict[str, list[Any]] = {}
+        self._sorted_lock = threading.Lock()
         self.revision = 0
 
     # ------------------------------------------------------------------ construction
@@ -347,7 +351,8 @@ class ConceptMap:
 
     def _rebuild_indexes(self) -> None:
         self._derived.clear()
-        self._sorted.clear()
+        with self._sorted_lock:
+            self._sorted.clear()
         g = self._g
         g.clear()
         g.add_nodes_from(self._concepts, kind="concept")
@@ -396,13 +401,14 @@ class ConceptMap:
         """The records of one collection sorted by id. The list is the caller's to read, never
         changed afterwards: the next change to the collection makes a new one (so a caller
         that kept it, like the save's cache of encoded text, can tell by identity)."""
-        entry = self._sorted.get(collection)
-        if entry is None:
-            store = self._store(collection)
-            ids = sorted(store)
-            entry = self._sorted[collection] = [ids, [store[k] for k in ids], False]
-        entry[2] = True
-        return entry[1]
+        with self._sorted_lock:
+            entry = self._sorted.get(collection)
+            if entry is None:
+                store = self._store(collection)
+                ids = sorted(store)
+                entry = self._sorted[collection] = [ids, [store[k] for k in ids], False]
+            entry[2] = True
+            return entry[1]
 
     # ------------------------------------------------------------------ reading
     @property
@@ -712,25 +718,26 @@ class ConceptMap:
             self._derived.clear()
         store = self._store(collection)
         old = store.get(rid)
-        if rec is None:
-            store.pop(rid, None)
-        else:
-            store[rid] = rec
-        entry = self._sorted.get(collection)
-        if entry is not None:
-            ids, records, handed_out = entry
-            if handed_out:
-                records = entry[1] = records.copy()
-                entry[2] = False
-            i = bisect.bisect_left(ids, rid)
-            if i < len(ids) and ids[i] == rid:
-                if rec is None:
-                    del ids[i], records[i]
-                else:
-                    records[i] = rec
-            elif rec is not None:
-                ids.insert(i, rid)
-                records.insert(i, rec)
+        with self._sorted_lock:
+            if rec is None:
+                store.pop(rid, None)
+            else:
+                store[rid] = rec
+            entry = self._sorted.get(collection)
+            if entry is not None:
+                ids, records, handed_out = entry
+                if handed_out:
+                    records = entry[1] = records.copy()
+                    entry[2] = False
+                i = bisect.bisect_left(ids, rid)
+                if i < len(ids) and ids[i] == rid:
+                    if rec is None:
+                        del ids[i], records[i]
+                    else:
+                        records[i] = rec
+                elif rec is not None:
+                    ids.insert(i, rid)
+                    records.insert(i, rec)
         if collection == "concept":
             if rec is None:
                 g.remove_node(rid)
