@@ -500,20 +500,22 @@ class AnalysisCache:
             c, imp = claims_of[cid], imp_of[cid]
             sigma = arg.sigma.get(cid, c.opinion.b)
             inside = cid in in_contra
-            prev_r = old_results.get(cid)
+            entry = old_results.get(cid)
             if (
-                prev_r is not None
-                and prev_r[0] is c
-                and prev_r[1] is imp
-                and prev_r[2] == sigma
-                and prev_r[3] == inside
+                entry is None
+                or entry[0] is not c
+                or entry[1] is not imp
+                or entry[2] != sigma
+                or entry[3] != inside
             ):
-                result = prev_r[4]
-            else:
                 fc = None if c.forecast is _NO_FORECAST else c.forecast
                 result = _claim_result(ctx, cid, c.ev, c.opinion, c.state, imp, sigma, inside, fc)
-            results[cid] = (c, imp, sigma, inside, result)
-            out[cid] = result
+                entry = (c, imp, sigma, inside, result)
+            # an unchanged claim keeps its entry object: on a big map a new tuple per claim
+            # per analysis (10^5 of them outliving it) made Python's collector run a full
+            # collection, ~1 s holding the interpreter, after most edits
+            results[cid] = entry
+            out[cid] = entry[4]
         self._results = results
         a = _analysis(ctx, out, contradictions, structure_result, arg.converged)
         timings["ranking"] = clock() - start
