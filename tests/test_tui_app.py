@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from conceptmap import api
@@ -906,6 +907,47 @@ def test_background_session_analyses_what_the_map_is_after_edits_from_another_th
     s.take_analysis(*out)
     assert s.analysis_current
     assert s.analysis.model_dump() == full_analysis(small_map_file)
+
+
+def test_the_background_analysis_runs_with_the_collector_paused(
+    small_map_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big map's re-analysis makes 10^5 short-lived temporaries; with Python's collector
+    on, they pushed it into full collections of millions of objects (0.6–1.3 s holding the
+    interpreter, the screen frozen) every few edits. The thread analyses with it paused, and
+    puts it back on after, also when the analysis stops half-way."""
+    import gc
+
+    from conceptmap.tui.session import Session, collector_paused
+
+    real, seen = api.analyse, []
+
+    def watched(*args: object, **kw: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "analyse", watched)
+    s = Session(small_map_file, as_of=AS_OF, background_from=1)
+    assert gc.isenabled() and s.claim_analysis_thread()
+    out = s.analyse_in_background()
+    assert out is not None and out[1] == s.map.revision
+    assert seen == [False] and gc.isenabled()
+    s.edit("rate", lambda m: m.set_importance(sorted(m.propositions)[0], 5))
+    assert s.analyse_in_background(stop=lambda: True) is None  # stopped at once
+    assert seen == [False, False] and gc.isenabled()
+    # nested, and with the collector already off, each puts back what it found
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def wide_map_file(tmp_path: Path, n: int) -> Path:
