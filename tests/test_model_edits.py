@@ -87,6 +87,31 @@ def test_last_arrow_removes_the_phrase(small_map: ConceptMap) -> None:
     assert drives.id not in m.graph
 
 
+def test_the_graph_is_the_map_as_it_is_when_asked(small_map: ConceptMap) -> None:
+    """The networkx graph is built when asked for: after any edits and undos it holds the
+    concepts and linking phrases, their connections, and a direct link as one edge."""
+    m = small_map
+
+    def shape(g: object) -> tuple[object, object]:
+        return sorted(g.nodes(data=True)), sorted(g.edges(data=True))  # type: ignore[attr-defined]
+
+    first = shape(m.graph)
+    a = m.add_concept("walk-in customers")
+    link = m.add_proposition("c-owners-00000001", None, a.id)  # a direct link
+    via = m.add_proposition(a.id, "ask for", "c-owners-00000001")
+    g = m.graph
+    assert g.nodes[a.id]["kind"] == "concept"
+    assert g.edges["c-owners-00000001", a.id] == {"kind": "link", "proposition": link.id}
+    assert g.has_edge(a.id, via.via) and g.has_edge(via.via, "c-owners-00000001")
+    assert g.nodes[via.via]["kind"] == "linking_phrase"
+    assert shape(g) == shape(ConceptMap.from_document(m.to_document()).graph)
+    m.remove_proposition(link.id)
+    assert not m.graph.has_edge("c-owners-00000001", a.id)
+    for _ in range(4):  # the four edits above
+        m.undo()
+    assert shape(m.graph) == first
+
+
 def test_removing_a_concept_cascades_and_undo_restores_bytes(small_map: ConceptMap) -> None:
     m = small_map
     before = dump_map(m)

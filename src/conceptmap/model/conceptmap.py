@@ -1,9 +1,13 @@
 """The map object: the one way to read and change a concept map.
 
-A :class:`ConceptMap` wraps a networkx ``DiGraph`` whose nodes are the concepts and linking
-phrases and whose edges are the connections between them (concept → linking phrase → concept,
-or a direct concept → concept link). Records live on the side in dictionaries keyed by id, and
-every record that enters goes through its pydantic model.
+A :class:`ConceptMap` is a graph: its :attr:`~ConceptMap.graph` is a networkx ``DiGraph``
+whose nodes are the concepts and linking phrases and whose edges are the connections between
+them (concept → linking phrase → concept, or a direct concept → concept link). The records live
+in dictionaries keyed by id, with indexes for the questions the analysis and the TUI ask
+often, and every record that enters goes through its pydantic model. The networkx graph is
+built when first asked for (and again after the structure changed): the analysis reads the
+records and indexes directly, so opening and editing a map never waits for networkx (its
+import alone is a tenth of a second at start-up).
 
 Every change is an :class:`Edit`: a list of record-level changes (``before`` → ``after``)
 that can be applied and reverted. The public edit methods (``add_concept``,
@@ -32,9 +36,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-import networkx as nx
 from pydantic import BaseModel, ValidationError
 
 from conceptmap.errors import InputError, MapFormatError, Problem
@@ -50,6 +53,9 @@ from conceptmap.model.records import (
     Proposition,
     Relation,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Change", "ConceptMap", "Edit", "format_validation_error", "normalise_label"]
 
@@ -118,7 +124,9 @@ class ConceptMap:
 
     def __init__(self, meta: MapMeta) -> None:
         self._meta = meta
-        self._g = nx.DiGraph()
+        #: the networkx graph, built when first asked for (:attr:`graph`); ``None`` after a
+        #: change to the structure
+        self._g: nx.DiGraph | None = None
         self._concepts: dict[str, Concept] = {}
         self._phrases: dict[str, LinkingPhrase] = {}
         self._props: dict[str, Proposition] = {}
@@ -353,16 +361,7 @@ class ConceptMap:
         self._derived.clear()
         with self._sorted_lock:
             self._sorted.clear()
-        g = self._g
-        g.clear()
-        g.add_nodes_from(self._concepts, kind="concept")
-        g.add_nodes_from(self._phrases, kind="linking_phrase")
-        # one call for all connections: networkx's per-call overhead dominated loading
-        g.add_edges_from(
-            [(s, lp.id) for lp in self._phrases.values() for s in lp.sources]
-            + [(lp.id, t) for lp in self._phrases.values() for t in lp.targets],
-            kind="connection",
-        )
+        self._g = None
         self._props_by_concept = {cid: set() for cid in self._concepts}
         self._props_by_phrase = {lid: set() for lid in self._phrases}
         for p in self._props.values():
@@ -486,12 +485,38 @@ class ConceptMap:
 
     @property
     def graph(self) -> nx.DiGraph:
-        """A read-only view of the graph of concepts and linking phrases (node attr ``kind``)."""
+        """A read-only view of the graph of concepts and linking phrases (node attr ``kind``;
+        edge attr ``kind``: ``connection``, or ``link`` with its ``proposition`` for a direct
+        link), as the map is when asked."""
+        import networkx as nx
+
+        if self._g is None:
+            self._g = self._build_graph()
         return nx.graphviews.subgraph_view(self._g)
+
+    def _build_graph(self) -> nx.DiGraph:
+        import networkx as nx
+
+        g = nx.DiGraph()
+        g.add_nodes_from(self._concepts, kind="concept")
+        g.add_nodes_from(self._phrases, kind="linking_phrase")
+        # one call for all connections: networkx's per-call overhead dominated building
+        g.add_edges_from(
+            [(s, lp.id) for lp in self._phrases.values() for s in lp.sources]
+            + [(lp.id, t) for lp in self._phrases.values() for t in lp.targets],
+            kind="connection",
+        )
+        for pid in sorted(self._props):
+            p = self._props[pid]
+            if p.via is None and not g.has_edge(p.source, p.target):
+                g.add_edge(p.source, p.target, kind="link", proposition=pid)
+        return g
 
     def concept_graph(self) -> nx.DiGraph:
         """Concepts only, one edge per proposition (edge attr ``proposition``; parallel
         propositions between the same two concepts keep the first id in sorted order)."""
+        import networkx as nx
+
         cached = getattr(self, "_cg_cache", None)
         if cached is not None and cached[0] == self.revision:
             return cached[1]
@@ -708,7 +733,6 @@ class ConceptMap:
         self.revision += 1
 
     def _set(self, collection: Collection, rid: str, rec: Any) -> None:
-        g = self._g
         if collection == "meta":
             if rec.root != self._meta.root:
                 self._derived.clear()
@@ -716,6 +740,7 @@ class ConceptMap:
             return
         if collection in ("concept", "linking_phrase", "proposition"):
             self._derived.clear()
+            self._g = None
         store = self._store(collection)
         old = store.get(rid)
         with self._sorted_lock:
@@ -740,23 +765,13 @@ class ConceptMap:
                     records.insert(i, rec)
         if collection == "concept":
             if rec is None:
-                g.remove_node(rid)
                 self._props_by_concept.pop(rid, None)
             else:
-                g.add_node(rid, kind="concept")
                 self._props_by_concept.setdefault(rid, set())
         elif collection == "linking_phrase":
-            if old is not None:
-                g.remove_edges_from(
-                    [(s, rid) for s in old.sources] + [(rid, t) for t in old.targets]
-                )
             if rec is None:
-                g.remove_node(rid)
                 self._props_by_phrase.pop(rid, None)
             else:
-                g.add_node(rid, kind="linking_phrase")
-                g.add_edges_from(((s, rid) for s in rec.sources), kind="connection")
-                g.add_edges_from(((rid, t) for t in rec.targets), kind="connection")
                 self._props_by_phrase.setdefault(rid, set())
         elif collection == "proposition":
             if old is not None:
@@ -782,15 +797,11 @@ class ConceptMap:
             self._props_by_concept.setdefault(p.target, set()).add(p.id)
             if p.via:
                 self._props_by_phrase.setdefault(p.via, set()).add(p.id)
-            else:
-                self._g.add_edge(p.source, p.target, kind="link", proposition=p.id)
         else:
             self._props_by_concept.get(p.source, set()).discard(p.id)
             self._props_by_concept.get(p.target, set()).discard(p.id)
             if p.via:
                 self._props_by_phrase.get(p.via, set()).discard(p.id)
-            elif self._g.has_edge(p.source, p.target):
-                self._g.remove_edge(p.source, p.target)
 
     # ------------------------------------------------------------------ validation helpers
     @staticmethod
