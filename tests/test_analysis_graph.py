@@ -9,9 +9,11 @@ import random
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conceptmap.analysis import Settings, State, analyse, importance
-from conceptmap.analysis.argumentation import aggregate, combine, dfquad
+from conceptmap.analysis.argumentation import _components_in_order, aggregate, combine, dfquad
 from conceptmap.analysis.forecast import gap_on, turns_gap_on
 from conceptmap.analysis.importance import (
     _adjacency,
@@ -54,6 +56,31 @@ def test_acyclic_chain_in_topological_order() -> None:
     # c supports b, b attacks a: σc = 0.5, σb = 0.2 + 0.8·0.5 = 0.6, σa = 0.9 − 0.9·0.6 = 0.36
     r = dfquad({"a": 0.9, "b": 0.2, "c": 0.5}, [("b", "attack", "a"), ("c", "support", "b")])
     assert r.sigma == pytest.approx({"a": 0.36, "b": 0.6, "c": 0.5})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=20))
+def test_components_come_in_an_order_networkx_agrees_with(pairs: list[tuple[int, int]]) -> None:
+    """The argument graph's components (the standard library's order when it has no cycle,
+    networkx's condensation when it has) are networkx's strongly connected components, and
+    each comes after every component that argues with it: so σ is the same either way."""
+    preds: dict[str, set[str]] = {}
+    for a, b in pairs:
+        preds.setdefault(f"n{b}", set()).add(f"n{a}")
+        preds.setdefault(f"n{a}", set())
+    order = _components_in_order(preds)
+    g = nx.DiGraph()
+    g.add_nodes_from(preds)
+    g.add_edges_from((src, tgt) for tgt, srcs in preds.items() for src in srcs)
+    assert sorted(map(tuple, order)) == sorted(
+        tuple(sorted(c)) for c in nx.strongly_connected_components(g)
+    )
+    place = {n: i for i, comp in enumerate(order) for n in comp}
+    for tgt, srcs in preds.items():
+        for src in srcs:
+            assert place[src] <= place[tgt]
+            if place[src] == place[tgt]:
+                assert len(order[place[tgt]]) > 1 or src == tgt
 
 
 def test_unchecked_claim_carries_nothing() -> None:

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-import networkx as nx
+from graphlib import CycleError, TopologicalSorter
 
 from conceptmap.analysis.results import MapContradiction, State
 from conceptmap.analysis.settings import ArgumentationSettings, Settings
@@ -70,13 +69,14 @@ def dfquad(
     sigma = dict(tau)
     attackers: dict[str, list[str]] = {}
     supporters: dict[str, list[str]] = {}
-    g = nx.DiGraph()
+    preds: dict[str, set[str]] = {}
     for src, kind, tgt in sorted(edges):
         if src not in tau or tgt not in tau:
             continue
         (attackers if kind == "attack" else supporters).setdefault(tgt, []).append(src)
-        g.add_edge(src, tgt)
-    if g.number_of_nodes() == 0:
+        preds.setdefault(tgt, set()).add(src)
+        preds.setdefault(src, set())
+    if not preds:
         return ArgumentationResult(sigma=sigma, converged=True, steps=0, unsettled=[])
 
     def f(node: str, values: dict[str, float]) -> float:
@@ -84,11 +84,8 @@ def dfquad(
         vs = aggregate(values[s] for s in supporters.get(node, ()))
         return combine(tau[node], va, vs)
 
-    cond = nx.condensation(g)
-    first = {c: min(data["members"]) for c, data in cond.nodes(data=True)}
     converged, max_steps, unsettled = True, 0, []
-    for comp in nx.lexicographical_topological_sort(cond, key=first.__getitem__):
-        members = sorted(cond.nodes[comp]["members"])
+    for members in _components_in_order(preds):
         if len(members) == 1:
             sigma[members[0]] = f(members[0], sigma)
             continue
@@ -106,6 +103,29 @@ def dfquad(
     return ArgumentationResult(
         sigma=sigma, converged=converged, steps=max_steps, unsettled=sorted(unsettled)
     )
+
+
+def _components_in_order(preds: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of the argument graph (``preds``: node → the nodes
+    arguing with it), each sorted, in an order where a component comes after every one that
+    argues with it. Most maps' relations have no cycle: then every node is its own component
+    and the standard library orders them; networkx's condensation (imported only then) finds
+    the cycles. Any such order gives the same σ: a node reads only what comes before it."""
+    try:
+        return [[n] for n in TopologicalSorter(preds).static_order()]
+    except CycleError:
+        pass
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(preds)
+    g.add_edges_from((src, tgt) for tgt, srcs in preds.items() for src in srcs)
+    cond = nx.condensation(g)
+    first = {c: min(data["members"]) for c, data in cond.nodes(data=True)}
+    return [
+        sorted(cond.nodes[comp]["members"])
+        for comp in nx.lexicographical_topological_sort(cond, key=first.__getitem__)
+    ]
 
 
 def _settle(members: list[str], sigma: dict[str, float], f, cfg: ArgumentationSettings):  # type: ignore[no-untyped-def]
