@@ -34,3 +34,26 @@ def test_import_contracts_hold() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "kept, 0 broken" in done.stdout
+
+
+OPENING = """
+import sys
+from conceptmap import api
+from conceptmap.tui.app import ConceptmapApp
+m = api.load(sys.argv[1]).map
+cache = api.analysis_cache()
+a = api.analyse(m, cache=cache)
+assert a.claims
+print(",".join(sorted(n for n in ("networkx", "scipy", "graphviz") if n in sys.modules)))
+"""
+
+
+def test_opening_a_map_in_the_tui_and_analysing_it_loads_no_networkx() -> None:
+    """Start-up: what the workshop TUI imports and runs before its first frame (load the map,
+    analyse it) needs neither networkx (a tenth of a second to import), scipy nor graphviz;
+    they load when a drawing, an export or a cycle of relations asks for them."""
+    demo = ROOT / "src" / "conceptmap" / "data" / "maps" / "cafe-ordering.cmap.json"
+    out = subprocess.run(
+        [sys.executable, "-c", OPENING, str(demo)], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == "", out
