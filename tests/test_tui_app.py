@@ -918,7 +918,8 @@ def test_the_background_analysis_runs_with_the_collector_paused(
     puts it back on after, also when the analysis stops half-way."""
     import gc
 
-    from conceptmap.tui.session import Session, collector_paused
+    from conceptmap.model import collector_paused
+    from conceptmap.tui.session import Session
 
     real, seen = api.analyse, []
 

@@ -15,7 +15,6 @@ over the size limit (50 MB unless raised) are refused before they are read.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
@@ -27,7 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from conceptmap.errors import MapFormatError, Problem
-from conceptmap.model import SCHEMA_VERSION, ConceptMap, MapDocument
+from conceptmap.model import SCHEMA_VERSION, ConceptMap, MapDocument, collector_paused
 from conceptmap.model.records import ID_PATTERN
 
 __all__ = [
@@ -234,15 +233,12 @@ def parse_map(data: bytes | str, *, path: str | None = None) -> ConceptMap:
     while version < SCHEMA_VERSION:
         raw = MIGRATIONS[version](raw)
         version += 1
-    gc_was_on = gc.isenabled()
-    gc.disable()  # validation allocates many small objects; the collector dominates otherwise
     try:
-        doc = MapDocument.model_validate(raw)
+        # validation allocates many small objects; the collector dominates otherwise
+        with collector_paused():
+            doc = MapDocument.model_validate(raw)
     except ValidationError as err:
         raise MapFormatError(path=path, problems=_schema_problems(raw, err)) from None
-    finally:
-        if gc_was_on:
-            gc.enable()
     return ConceptMap.from_document(doc, path=path)
 
 

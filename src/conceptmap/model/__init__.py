@@ -3,6 +3,7 @@
 Nothing here knows about files, analysis, drawing or user interfaces.
 """
 
+from conceptmap.model.collector import collector_paused
 from conceptmap.model.conceptmap import Change, ConceptMap, Edit, normalise_label
 from conceptmap.model.ids import new_id, slug
 from conceptmap.model.records import (
@@ -44,6 +45,7 @@ __all__ = [
     "RelationKind",
     "Setting",
     "Stance",
+    "collector_paused",
     "new_id",
     "normalise_label",
     "slug",

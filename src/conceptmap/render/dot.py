@@ -26,16 +26,14 @@ of text goes through :func:`conceptmap.safety.dot_string`. The output is determi
 from __future__ import annotations
 
 import functools
-import gc
 import itertools
 import re
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from conceptmap.model import ConceptMap
+from conceptmap.model import ConceptMap, collector_paused
 from conceptmap.model.hierarchy import hierarchy
 from conceptmap.safety import dot_string, safe_link
 
@@ -47,7 +45,6 @@ __all__ = [
     "STATE_TINTS",
     "ClaimMark",
     "DotOptions",
-    "collector_paused",
     "map_to_dot",
     "node_names",
     "wrap_label",
@@ -272,23 +269,6 @@ def _glyph(state: str, stale: bool) -> str:
     """What a concept's label says under its text: "? unsupported", "~ weak ↻ stale"."""
     glyph = f"{STATE_GLYPHS.get(state, '')} {state}"
     return glyph + f" {STALE_GLYPH} stale" if stale else glyph
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a phase that allocates many small objects
-    and makes no reference cycles (the DOT text, the analysis behind the marks), as loading a
-    map does: the collector would only scan them again and again (at 1,000 concepts a fifth
-    of the analysis went to it). At the end the objects still alive are looked at once, here,
-    so that the work is not left to whatever runs next."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-            gc.collect(0)
 
 
 def map_to_dot(

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conceptmap.errors import UsageError
-from conceptmap.model import ConceptMap
-from conceptmap.render.dot import ClaimMark, DotOptions, collector_paused, map_to_dot, node_names
+from conceptmap.model import ConceptMap, collector_paused
+from conceptmap.render.dot import ClaimMark, DotOptions, map_to_dot, node_names
 from conceptmap.render.graphviz import choose_layout, plain_positions, run_graphviz
 
 __all__ = [

@@ -19,15 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from conceptmap import api
 from conceptmap.errors import FileChangedError
-from conceptmap.model import Change, ConceptMap, Edit
+from conceptmap.model import Change, ConceptMap, Edit, collector_paused
 
 __all__ = ["BACKGROUND_FROM", "Session", "copy_name"]
 
@@ -103,26 +102,6 @@ def _rebased(edit: Edit, m: ConceptMap) -> Edit:
         if fields:
             changes.append(Change("meta", "meta", m.meta, m.meta.model_copy(update=fields)))
     return Edit(edit.name, changes)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic collector paused while a big map is analysed in the thread.
-
-    Re-analysing 10^5 claims after an edit keeps almost nothing new (the cache reuses every
-    unchanged claim's results), but it makes 10^5 temporaries per pass (each claim's evidence
-    list, for one) that live for the whole pass. With the collector on, they were moved to its
-    oldest generation before they died, and that counted towards a full collection of the
-    map's millions of objects: 0.6–1.3 s holding the interpreter, so the screen froze, after
-    every few edits. Paused, the temporaries die unseen by it. Every thread that pauses it
-    puts it back as it found it, so it ends on whatever the order."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 class _Stopped(Exception):
