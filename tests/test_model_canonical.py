@@ -262,20 +262,19 @@ def test_a_dump_in_another_thread_never_leaves_the_records_stale() -> None:
         sys.setswitchinterval(interval)
 
 
+def _evidence(m: ConceptMap, claim: str, eid: str) -> None:
+    m.add_evidence(
+        claim, id=eid, kind="interview", stance="supports", source="s", date=dt.date(2026, 1, 1)
+    )
+
+
 def _race_rounds() -> None:
     for round_ in range(6):
         m = ConceptMap.new("Race", id=f"m-race-{round_}")
         c = m.add_concept("café owners", id="c-owners")
         with m.transaction("bulk"):
             for i in range(6000):
-                m.add_evidence(
-                    c.id,
-                    id=f"e-{i:05d}",
-                    kind="interview",
-                    stance="supports",
-                    source="s",
-                    date=dt.date(2026, 1, 1),
-                )
+                _evidence(m, c.id, f"e-{i:05d}")
         go = threading.Event()
 
         def dump(m: ConceptMap = m, go: threading.Event = go) -> None:
@@ -290,14 +289,7 @@ def _race_rounds() -> None:
             if i % 2:
                 m.remove_evidence(f"e-{i:05d}")
             else:
-                m.add_evidence(
-                    c.id,
-                    id=f"e-new-{i:05d}",
-                    kind="survey",
-                    stance="contradicts",
-                    source="t",
-                    date=dt.date(2026, 1, 2),
-                )
+                _evidence(m, c.id, f"e-new-{i:05d}")
         t.join()
         doc = m.to_document()
         assert [e.id for e in doc.evidence] == sorted(m.evidence)
