@@ -69,3 +69,42 @@ def test_csv_has_one_row_per_proposition_with_state_and_evidence(
     assert by_text["low fees — drives → churn is 8 % a month"]["state"] == "unsupported"
     plain = export(small_map_file, tmp_path / "plain.csv", capsys, "--no-gaps")
     assert all(r["state"] == "" for r in csv.DictReader(io.StringIO(plain)))
+
+
+def test_the_drawing_judges_claims_with_the_settings_gaps_uses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A team's conceptmap.toml next to the map changes the states in `gaps`; the drawing
+    shows the same states (and `--config` names another file, as for `gaps`)."""
+    import datetime as dt
+    import json
+    import shutil
+
+    from conceptmap import api
+
+    src = tmp_path / "cafe.cmap.json"
+    shutil.copy(api.bundled_maps()["cafe-ordering.cmap.json"], src)
+    (tmp_path / "conceptmap.toml").write_text("[states]\nunsupported_u = 0.6\n")
+
+    def states(*extra: str) -> dict[str, str]:
+        out = tmp_path / "x.csv"  # one row per proposition, with its state
+        assert run(["export", str(src), "-o", str(out), "--as-of", "2026-11-23", *extra]) == 0
+        return {
+            row["proposition"]: row["state"] for row in csv.DictReader(io.StringIO(out.read_text()))
+        }
+
+    capsys.readouterr()
+    assert run(["gaps", str(src), "--as-of", "2026-11-23", "--format", "json"]) == 0
+    claims = json.loads(capsys.readouterr().out)["claims"].values()
+    judged = {c["id"]: c["state"] for c in claims if c["kind"] == "proposition"}
+    drawn = states()
+    assert drawn == judged
+    default = {
+        cid: str(c.state)
+        for cid, c in api.analyse(api.read_map(src), as_of=dt.date(2026, 11, 23)).claims.items()
+        if c.kind == "proposition"
+    }
+    assert {cid for cid in judged if judged[cid] != default[cid]}  # the file changed some
+    other = tmp_path / "other.toml"
+    other.write_text("")  # the defaults
+    assert states("--config", str(other)) == default

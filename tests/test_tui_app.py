@@ -1001,3 +1001,32 @@ async def test_a_huge_outline_and_table_show_what_is_needed_and_follow_jumps(
         await pilot.pause()
         assert [e.source for e in on_disk(path).evidence_for(pid)] == ["Dana"]
         assert table.get_row(pid)[2].plain == "1"
+
+
+async def test_the_tui_judges_claims_with_the_settings_gaps_uses(tmp_path: Path) -> None:
+    """`conceptmap open` reads the conceptmap.toml next to the map, as `gaps` does: the gap
+    panel and every state on screen are the ones the team configured."""
+    import shutil
+
+    from conceptmap.tui import open_app
+
+    src = tmp_path / "cafe.cmap.json"
+    shutil.copy(api.bundled_maps()["cafe-ordering.cmap.json"], src)
+    (tmp_path / "conceptmap.toml").write_text("[states]\nunsupported_u = 0.6\n")
+    day = dt.date(2026, 11, 23)
+    m = api.read_map(src)
+    configured = api.analyse(m, settings=api.analysis_settings(near=src), as_of=day)
+    default = api.analyse(m, as_of=day)
+    changed = [cid for cid, c in configured.claims.items() if c.state != default.claims[cid].state]
+    assert changed
+    app = open_app(src, as_of=day)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = app.session.analysis
+        assert {c: r.state for c, r in shown.claims.items()} == {
+            c: r.state for c, r in configured.claims.items()
+        }
+        table = app.screen.query_one(ClaimsTable)
+        for cid in changed:
+            if cid in m.propositions and cid in table._rows:
+                assert str(configured.claims[cid].state) in str(table.get_cell(cid, "state"))

@@ -252,16 +252,27 @@ def export_map(
     around: str | None = None,
     depth: int = 1,
     redact: bool = False,
+    settings: Any = None,
 ) -> list[str]:
     """Write ``m`` to ``out`` in the format its suffix names (svg, png, pdf, dot, cxl, graphml,
-    md, mmd, csv; see :mod:`conceptmap.render.export`), atomically. Returns the lines to tell
-    the user (engine switched for a big map, positions computed, what CXL cannot hold)."""
+    md, mmd, csv; see :mod:`conceptmap.render.export`), atomically, its claims judged with
+    ``settings`` (:func:`analysis_settings`; default: those of analysis.md). Returns the lines
+    to tell the user (engine switched for a big map, positions computed, what CXL cannot
+    hold)."""
     from conceptmap.render.export import export_bytes, format_for, layout_boxes
 
     fmt = format_for(out)
     if fmt != "cxl":
         done = export_bytes(
-            m, fmt, engine=engine, as_of=as_of, gaps=gaps, around=around, depth=depth, redact=redact
+            m,
+            fmt,
+            engine=engine,
+            as_of=as_of,
+            gaps=gaps,
+            around=around,
+            depth=depth,
+            redact=redact,
+            settings=settings,
         )
         _write_output(out, done.data)
         return done.notes

@@ -54,6 +54,12 @@ def export(
         help='Leave source names out of the output ("source 1", "source 2"…); quotes are '
         "never exported.",
     ),
+    config: Path | None = typer.Option(
+        None,
+        "--config",
+        help="Settings the states are judged with (default: conceptmap.toml next to the map "
+        "or in a folder above, as for `gaps`).",
+    ),
 ) -> None:
     """Draw a map (SVG, PNG, PDF, DOT) with its gaps, or write it as CXL, GraphML, Markdown,
     Mermaid or CSV.
@@ -62,8 +68,9 @@ def export(
 
       conceptmap export customers.cmap.json -o customers.svg --as-of 2026-06-01
     """
+    m = api.read_map(path)
     notes = api.export_map(
-        api.read_map(path),
+        m,
         output,
         engine=engine.value if engine else None,
         as_of=parse_date(as_of, "--as-of"),
@@ -71,6 +78,7 @@ def export(
         around=around,
         depth=depth,
         redact=redact,
+        settings=api.analysis_settings(config, near=path) if not no_gaps else None,
     )
     for note in notes:
         say(terminal_text(note))

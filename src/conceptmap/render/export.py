@@ -13,11 +13,15 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conceptmap.errors import UsageError
 from conceptmap.model import ConceptMap, collector_paused
 from conceptmap.render.dot import ClaimMark, DotOptions, map_to_dot, node_names
 from conceptmap.render.graphviz import choose_layout, plain_positions, run_graphviz
+
+if TYPE_CHECKING:
+    from conceptmap.analysis import Settings
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -61,7 +65,11 @@ def format_for(path: str | Path) -> str:
 
 
 def build_marks(
-    m: ConceptMap, *, as_of: dt.date | None = None, redact: bool = False
+    m: ConceptMap,
+    *,
+    as_of: dt.date | None = None,
+    redact: bool = False,
+    settings: Settings | None = None,
 ) -> dict[str, ClaimMark]:
     """Judge every claim of ``m`` and turn the verdicts into the marks the drawings show (the
     states and reasons of the full analysis, without the ranking it does not draw)."""
@@ -69,7 +77,9 @@ def build_marks(
     from conceptmap.render.marks import marks_from_claims
 
     with collector_paused():
-        return marks_from_claims(m, claim_verdicts(m, as_of=as_of), redact=redact)
+        return marks_from_claims(
+            m, claim_verdicts(m, settings=settings, as_of=as_of), redact=redact
+        )
 
 
 def export_bytes(
@@ -82,14 +92,16 @@ def export_bytes(
     around: str | None = None,
     depth: int = 1,
     redact: bool = False,
+    settings: Settings | None = None,
 ) -> Exported:
-    """The map in ``fmt`` (any of :data:`EXPORT_FORMATS` but ``cxl``)."""
+    """The map in ``fmt`` (any of :data:`EXPORT_FORMATS` but ``cxl``); the states are judged
+    with ``settings`` (default: those of analysis.md)."""
     if fmt not in EXPORT_FORMATS or fmt == "cxl":
         raise UsageError(f"export_bytes cannot write {fmt!r}")
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     notes: list[str] = []
-    marks = build_marks(m, as_of=as_of, redact=redact) if gaps else None
+    marks = build_marks(m, as_of=as_of, redact=redact, settings=settings) if gaps else None
     timings["analysis"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     part = m

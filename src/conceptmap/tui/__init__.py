@@ -17,11 +17,14 @@ __all__ = ["open_app", "run"]
 
 
 def open_app(map_path: str | Path, *, as_of: dt.date | None = None) -> ConceptmapApp:
-    """The app for ``map_path``, with the map loaded (a bad map raises here, before any
-    screen is drawn)."""
+    """The app for ``map_path``, with the map loaded and its claims judged with the
+    ``conceptmap.toml`` next to it or in a folder above, as ``conceptmap gaps`` judges them (a
+    bad map or settings file raises here, before any screen is drawn)."""
+    from conceptmap import api
     from conceptmap.tui.app import ConceptmapApp
 
-    return ConceptmapApp(map_path, as_of=as_of)
+    settings = api.analysis_settings(near=map_path)
+    return ConceptmapApp(map_path, as_of=as_of, settings=settings)
 
 
 def run(map_path: str | Path, *, as_of: dt.date | None = None) -> None:

@@ -694,7 +694,7 @@ class ConceptmapApp(App[None]):
         try:
             if what == "svg":
                 target = s.path.with_name(f"{stem}.svg")
-                notes = api.export_map(s.map, target, as_of=s.as_of)
+                notes = api.export_map(s.map, target, as_of=s.as_of, settings=s.settings)
             else:
                 report = getattr(api, "gap_report", None)
                 if report is None:
@@ -706,7 +706,9 @@ class ConceptmapApp(App[None]):
                     )
                     return
                 target = s.path.with_name(f"{stem}.gaps.md")
-                api.write_text(target, report(s.map, as_of=s.as_of, format="markdown"))
+                api.write_text(
+                    target, report(s.map, as_of=s.as_of, format="markdown", settings=s.settings)
+                )
                 notes = []
         except ConceptmapError as err:
             self.notify(err.lines()[0], severity="error", timeout=8)
